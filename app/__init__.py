@@ -1,0 +1,119 @@
+"""SafeRound: hospital safety inspections and hazard rectification."""
+
+import os
+from pathlib import Path
+
+from flask import Flask, render_template
+from flask_babel import format_date, format_datetime
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import event
+
+from app.extensions import babel, csrf, db, login_manager, migrate
+from config import DEMO_SECRET_KEY, ProductionConfig, config_from_env
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    """Build the application; `overrides` replaces settings (tests use it)."""
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("SAFEROUND_INSTANCE") or None,
+        template_folder="../templates",
+        static_folder="../static",
+    )
+    config = config_from_env()
+    app.config.from_object(config)
+    app.config.update(overrides or {})
+    _check_secrets(app, config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config["SQLALCHEMY_DATABASE_URI"]:
+        db_path = Path(app.instance_path) / "saferound.db"
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{db_path}"
+    if not app.config["PHOTO_DIR"]:
+        app.config["PHOTO_DIR"] = str(Path(app.instance_path) / "photos")
+    app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["HOSPITAL_TIMEZONE"]
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_templates(app)
+    _register_errors(app)
+    _register_commands(app)
+    return app
+
+
+def _check_secrets(app: Flask, config) -> None:
+    if issubclass(config, ProductionConfig) and app.config["SECRET_KEY"] == DEMO_SECRET_KEY:
+        raise RuntimeError("Set SECRET_KEY in the environment: the demo key is not for production.")
+
+
+def _init_extensions(app: Flask) -> None:
+    from app import models  # noqa: F401  (every table registered before migrations look)
+    from app.auth.models import User
+    from app.common.i18n import select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please log in to open this page.")
+    login_manager.login_message_category = "info"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        return db.session.get(User, int(user_id))
+
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            event.listen(db.engine, "connect", _sqlite_pragmas)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # WAL lets the wall screen read while an inspection is written; the busy timeout makes a
+    # second writer wait instead of failing; SQLite leaves foreign keys off unless asked.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.auth.views import bp as auth_bp
+    from app.checklists.views import bp as checklists_bp
+    from app.locations.views import bp as locations_bp
+    from app.main.views import bp as main_bp
+
+    for blueprint in (main_bp, auth_bp, locations_bp, checklists_bp):
+        app.register_blueprint(blueprint)
+
+
+def _register_templates(app: Flask) -> None:
+    from app.common import vocab
+    from app.common.i18n import LANGUAGE_NAMES, is_english, localized
+    from app.common.permissions import can
+
+    app.jinja_env.globals.update(
+        can=can, localized=localized, is_english=is_english, vocab=vocab,
+        LANGUAGE_NAMES=LANGUAGE_NAMES,
+    )
+    # Dates as a Chinese office writes them, in the hospital's time zone.
+    app.jinja_env.filters["datetime"] = (
+        lambda v: format_datetime(v, "yyyy-MM-dd HH:mm") if v else ""
+    )
+    app.jinja_env.filters["date"] = lambda v: format_date(v, "yyyy-MM-dd") if v else ""
+
+
+def _register_errors(app: Flask) -> None:
+    for code in (400, 403, 404, 413, 500):
+        app.register_error_handler(
+            code, lambda e, code=code: (render_template("errors/error.html", code=code), code)
+        )
+
+
+def _register_commands(app: Flask) -> None:
+    from app.auth.cli import users_cli
+    from app.demo.cli import demo_cli
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_cli)

@@ -1,0 +1,58 @@
+"""Login, password, user and department forms."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
+
+from app.auth.queries import department_choices
+from app.common.forms import OptionalIdSelect
+from app.common.vocab import ROLE_LABELS
+
+
+class LoginForm(FlaskForm):
+    username = StringField(_l("Username"), [DataRequired(), Length(max=40)])
+    password = PasswordField(_l("Password"), [DataRequired(), Length(max=200)])
+    next = HiddenField()
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), [DataRequired()])
+    new_password = PasswordField(_l("New password"), [DataRequired(), Length(min=8, max=200)])
+    confirm = PasswordField(
+        _l("New password again"),
+        [DataRequired(), EqualTo("new_password", message=_l("The two new passwords differ."))],
+    )
+
+
+class DepartmentForm(FlaskForm):
+    code = StringField(_l("Code"), [DataRequired(), Length(max=12)],
+                       description=_l("Short capital letters, such as ZWK."))
+    name_zh = StringField(_l("Name in Chinese"), [DataRequired(), Length(max=80)])
+    name_en = StringField(_l("Name in English"), [DataRequired(), Length(max=120)])
+    is_active = BooleanField(_l("In use"), default=True)
+
+
+class UserForm(FlaskForm):
+    username = StringField(_l("Username"), [DataRequired(), Length(max=40)],
+                           description=_l("Lower-case letters, digits, dots, hyphens."))
+    full_name = StringField(_l("Full name"), [DataRequired(), Length(max=80)])
+    role = SelectField(_l("Role"), choices=list(ROLE_LABELS.items()))
+    department_id = OptionalIdSelect(_l("Department"))
+    email = EmailField(_l("Email"), [Optional(), Length(max=120),
+                        Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Not an email address."))])
+    phone = StringField(_l("Phone"), [Optional(), Length(max=30)])
+    active = BooleanField(_l("Account active"), default=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.department_id.choices = department_choices(none_label=_l("— none —"))
+
+
+class NewUserForm(UserForm):
+    password = PasswordField(_l("Password"), [DataRequired(), Length(min=8, max=200)],
+                             description=_l("At least 8 characters."))
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(_l("New password"), [DataRequired(), Length(min=8, max=200)])

@@ -1,0 +1,27 @@
+"""Shared reads of users and departments."""
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from app.auth.models import Department, User
+from app.extensions import db
+
+
+def departments(include_inactive: bool = False) -> list[Department]:
+    query = select(Department).order_by(Department.code)
+    if not include_inactive:
+        query = query.where(Department.is_active)
+    return list(db.session.scalars(query))
+
+
+def users() -> list[User]:
+    return list(
+        db.session.scalars(
+            select(User).options(joinedload(User.department)).order_by(User.role, User.username)
+        )
+    )
+
+
+def department_choices(none_label=None) -> list[tuple]:
+    choices = [(d.id, f"{d.code} · {d.name}") for d in departments()]
+    return [("", none_label), *choices] if none_label is not None else choices

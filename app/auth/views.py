@@ -1,0 +1,175 @@
+"""Log in and out, one's own password, and the administration of users and departments."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from app.auth import queries, services
+from app.auth.forms import (
+    ChangePasswordForm,
+    DepartmentForm,
+    LoginForm,
+    NewUserForm,
+    ResetPasswordForm,
+    UserForm,
+)
+from app.auth.models import Department, User
+from app.common.errors import DomainError
+from app.common.forms import safe_next, show_domain_error
+from app.common.permissions import require
+from app.extensions import db
+
+bp = Blueprint("auth", __name__)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    if current_user.is_authenticated and request.method == "GET":
+        return redirect(safe_next(form.next.data) or url_for("main.index"))
+    if form.validate_on_submit():
+        user = services.authenticate(form.username.data, form.password.data)
+        if user is not None:
+            login_user(user)
+            return redirect(safe_next(form.next.data) or url_for("main.index"))
+        form.form_errors.append(_("Wrong username or password, or the account is disabled."))
+    status = 400 if form.errors or form.form_errors else 200
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    logout_user()
+    flash(_("You are logged out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_own_password(
+                current_user, form.current_password.data, form.new_password.data
+            )
+        except DomainError as e:
+            show_domain_error(form, e)
+        else:
+            db.session.commit()
+            flash(_("Your password is changed."), "success")
+            return redirect(url_for("main.index"))
+    status = 400 if form.errors or form.form_errors else 200
+    return render_template("auth/password.html", form=form), status
+
+
+# Administration of accounts and departments.
+
+
+@bp.get("/admin/users")
+@require("admin.manage")
+def users():
+    return render_template("auth/users.html", users=queries.users())
+
+
+def _get_or_404(model, object_id):
+    obj = db.session.get(model, object_id)
+    if obj is None:
+        abort(404)
+    return obj
+
+
+def _status(form) -> int:
+    return 400 if form.is_submitted() and (form.errors or form.form_errors) else 200
+
+
+def _department(form):
+    return db.session.get(Department, form.department_id.data) if form.department_id.data else None
+
+
+@bp.route("/admin/users/new", methods=["GET", "POST"])
+@require("admin.manage")
+def create_user():
+    form = NewUserForm()
+    if form.validate_on_submit():
+        try:
+            user = services.create_user(
+                current_user, username=form.username.data, full_name=form.full_name.data,
+                role=form.role.data, password=form.password.data, department=_department(form),
+                email=form.email.data, phone=form.phone.data,
+            )
+        except DomainError as e:
+            show_domain_error(form, e)
+        else:
+            db.session.commit()
+            flash(_("User %(name)s created.", name=user.username), "success")
+            return redirect(url_for(".users"))
+    return render_template("auth/user_form.html", form=form, user=None), _status(form)
+
+
+@bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
+@require("admin.manage")
+def edit_user(user_id):
+    user = _get_or_404(User, user_id)
+    form = UserForm(obj=user)
+    reset = ResetPasswordForm(prefix="reset")
+    if form.validate_on_submit():
+        try:
+            services.update_user(
+                current_user, user, full_name=form.full_name.data, role=form.role.data,
+                department=_department(form), email=form.email.data, phone=form.phone.data,
+                active=form.active.data,
+            )
+        except DomainError as e:
+            show_domain_error(form, e)
+        else:
+            db.session.commit()
+            flash(_("User %(name)s saved.", name=user.username), "success")
+            return redirect(url_for(".users"))
+    return render_template("auth/user_form.html", form=form, user=user, reset=reset), _status(form)
+
+
+@bp.post("/admin/users/<int:user_id>/password")
+@require("admin.manage")
+def reset_password(user_id):
+    user = _get_or_404(User, user_id)
+    reset = ResetPasswordForm(prefix="reset")
+    if reset.validate_on_submit():
+        services.reset_password(current_user, user, reset.password.data)
+        db.session.commit()
+        flash(_("New password set for %(name)s.", name=user.username), "success")
+        return redirect(url_for(".users"))
+    form = UserForm(obj=user)
+    return render_template("auth/user_form.html", form=form, user=user, reset=reset), 400
+
+
+@bp.get("/admin/departments")
+@require("admin.manage")
+def departments():
+    return render_template("auth/departments.html",
+                           departments=queries.departments(include_inactive=True))
+
+
+@bp.route("/admin/departments/new", methods=["GET", "POST"])
+@bp.route("/admin/departments/<int:department_id>", methods=["GET", "POST"])
+@require("admin.manage")
+def edit_department(department_id=None):
+    department = _get_or_404(Department, department_id) if department_id else None
+    form = DepartmentForm(obj=department)
+    if form.validate_on_submit():
+        try:
+            services.save_department(
+                current_user, department, code=form.code.data, name_zh=form.name_zh.data,
+                name_en=form.name_en.data, active=form.is_active.data,
+            )
+        except DomainError as e:
+            show_domain_error(form, e)
+        else:
+            db.session.commit()
+            flash(_("Department saved."), "success")
+            return redirect(url_for(".departments"))
+    return render_template("auth/department_form.html", form=form,
+                           department=department), _status(form)

@@ -1,0 +1,1 @@
+"""Checklist templates (检查表), their immutable versions and items."""

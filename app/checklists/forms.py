@@ -1,0 +1,38 @@
+"""Template and item forms."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, FloatField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from app.common.forms import OptionalIdSelect
+from app.common.vocab import HAZARD_LEVELS, ITEM_KINDS
+
+
+class TemplateForm(FlaskForm):
+    location_type_id = OptionalIdSelect(_l("Location type"), [DataRequired()])
+    name_zh = StringField(_l("Name in Chinese"), [DataRequired(), Length(max=120)])
+    name_en = StringField(_l("Name in English"), [DataRequired(), Length(max=160)])
+
+
+class RenameForm(FlaskForm):
+    name_zh = StringField(_l("Name in Chinese"), [DataRequired(), Length(max=120)])
+    name_en = StringField(_l("Name in English"), [DataRequired(), Length(max=160)])
+
+
+class ItemForm(FlaskForm):
+    kind = SelectField(_l("Kind"), choices=list(ITEM_KINDS.items()), default="pass_fail")
+    prompt_zh = StringField(_l("Prompt in Chinese"), [DataRequired(), Length(max=200)])
+    prompt_en = StringField(_l("Prompt in English"), [DataRequired(), Length(max=300)])
+    guidance_zh = TextAreaField(_l("Guidance in Chinese"), [Optional(), Length(max=1000)])
+    guidance_en = TextAreaField(_l("Guidance in English"), [Optional(), Length(max=1000)])
+    is_required = BooleanField(_l("Must be answered"), default=True)
+    photo_required_on_fail = BooleanField(_l("Photo required when it fails"))
+    default_level = SelectField(_l("Hazard level a failure raises"),
+                                choices=list(HAZARD_LEVELS.items()), default="general")
+    min_value = FloatField(_l("Lowest allowed value"), [Optional()])
+    max_value = FloatField(_l("Highest allowed value"), [Optional()])
+    unit = StringField(_l("Unit"), [Optional(), Length(max=20)])
+
+    def item_fields(self) -> dict:
+        return {name: f.data for name, f in self._fields.items() if name != "csrf_token"}

@@ -1,0 +1,1 @@
+"""Pieces every module shares: time, errors, permissions, bilingual fields."""

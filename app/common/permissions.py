@@ -1,0 +1,65 @@
+"""Who may do what: the one table every view, template and service asks."""
+
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user, login_required
+
+ROLES = ("admin", "manager", "dept_lead", "inspector", "viewer")
+EVERYONE = frozenset(ROLES)
+
+# A permission names an ability; its value is the set of roles that have it.
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "locations.view": EVERYONE,
+    "inspections.view": EVERYONE,
+    "inspections.perform": frozenset({"admin", "manager", "dept_lead", "inspector"}),
+    "hazards.view": EVERYONE,
+    "hazards.rectify": frozenset({"admin", "manager", "dept_lead"}),
+    "hazards.manage": frozenset({"admin", "manager"}),
+    "admin.manage": frozenset({"admin"}),
+}
+
+# Roles that see every department's records; the others see their own department's.
+ALL_DEPARTMENT_ROLES = frozenset({"admin", "manager", "viewer", "inspector"})
+
+
+def can(user, permission: str) -> bool:
+    """Whether `user` (logged in and active) has `permission`."""
+    if permission not in PERMISSIONS:
+        raise KeyError(f"unknown permission {permission!r}")
+    return bool(
+        user is not None
+        and getattr(user, "is_authenticated", False)
+        and user.is_active
+        and user.role in PERMISSIONS[permission]
+    )
+
+
+def sees_all_departments(user) -> bool:
+    return user.role in ALL_DEPARTMENT_ROLES
+
+
+def require(permission: str):
+    """View decorator: log in first, then 403 unless the user has `permission`."""
+    if permission not in PERMISSIONS:
+        raise KeyError(f"unknown permission {permission!r}")
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if not can(current_user, permission):
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapped.permission = permission
+        return wrapped
+
+    return decorator
+
+
+def scope_to_department(query, user, department_column):
+    """Limit `query` to the user's department unless the role sees all departments."""
+    if sees_all_departments(user):
+        return query
+    return query.where(department_column == user.department_id)

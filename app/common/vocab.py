@@ -1,0 +1,54 @@
+"""The domain's fixed words: stored codes and the labels people read, in one place."""
+
+from flask_babel import lazy_gettext as _l
+
+RISK_LEVELS = {  # 四色风险
+    "red": _l("Red — major risk"),
+    "orange": _l("Orange — high risk"),
+    "yellow": _l("Yellow — moderate risk"),
+    "blue": _l("Blue — low risk"),
+}
+INSPECTION_KINDS = {
+    "patrol": _l("Patrol"),  # 巡查
+    "self_check": _l("Department self-check"),  # 科室自查
+    "leadership": _l("Leadership inspection"),  # 院级大检查
+    "special": _l("Special inspection"),  # 专项检查
+}
+ITEM_KINDS = {
+    "pass_fail": _l("Pass / fail / not applicable"),
+    "number": _l("Number with allowed range"),
+    "text": _l("Text"),
+    "photo": _l("Photo"),
+}
+OUTCOMES = {
+    "pass": _l("Pass"),
+    "fail": _l("Fail"),
+    "na": _l("Not applicable"),
+}
+HAZARD_LEVELS = {
+    "general": _l("General hazard"),  # 一般隐患
+    "major": _l("Major hazard"),  # 重大隐患
+}
+HAZARD_STATUSES = {
+    "reported": _l("Reported"),
+    "assigned": _l("Assigned"),
+    "rectifying": _l("Rectifying"),
+    "awaiting_verification": _l("Awaiting verification"),
+    "closed": _l("Closed"),
+    "cancelled": _l("Cancelled"),
+}
+OPEN_HAZARD_STATUSES = ("reported", "assigned", "rectifying", "awaiting_verification")
+FREQUENCIES = {
+    "shift": _l("Every shift"),
+    "daily": _l("Daily"),
+    "weekly": _l("Weekly"),
+    "monthly": _l("Monthly"),
+    "quarterly": _l("Quarterly"),
+}
+ROLE_LABELS = {
+    "admin": _l("Administrator"),
+    "manager": _l("Safety manager"),
+    "dept_lead": _l("Department safety lead"),
+    "inspector": _l("Patrol inspector"),
+    "viewer": _l("Viewer"),
+}

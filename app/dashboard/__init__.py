@@ -1,0 +1,1 @@
+"""The wall screen and its display tokens."""

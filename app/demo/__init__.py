@@ -1,0 +1,1 @@
+"""The demo hospital: reference data and months of plausible history."""

@@ -1,0 +1,283 @@
+"""Build the demo hospital. Reference data is matched by code; history is made once."""
+
+import random
+import uuid
+from datetime import datetime, timedelta
+
+from sqlalchemy import exists, select
+
+from app.auth.models import Department, User
+from app.checklists.models import ChecklistItem, ChecklistTemplate, ChecklistVersion
+from app.common.time import utcnow
+from app.demo import content
+from app.extensions import db
+from app.hazards import workflow
+from app.inspections.models import Inspection, ItemResult
+from app.locations.models import InspectionSchedule, Location, LocationType
+
+DEMO_PASSWORD = "saferound"  # the demo's only; README says so
+HISTORY_DAYS = 120
+PATROL_EVERY_DAYS = 4
+DEMO_NAMESPACE = uuid.UUID("6f1d2c1e-9d5b-4c5e-8f0a-2a6b2d9e7c11")
+
+# (username, full name, role, department code)
+DEMO_USERS = [
+    ("admin", "系统管理员 Admin", "admin", "YB"),
+    ("manager", "王建华", "manager", "BWK"),
+    ("manager2", "刘敏", "manager", "ZWK"),
+    ("guard1", "李强", "inspector", "BWK"),
+    ("guard2", "赵磊", "inspector", "BWK"),
+    ("viewer", "陈院长", "viewer", "YB"),
+]
+LEAD_NAMES = ["周静", "吴涛", "郑霞", "孙明", "马丽", "黄伟", "林芳", "何军", "高洁", "罗斌",
+              "梁红", "宋平", "谢晨", "韩雪"]
+CATEGORIES = {
+    "oxygen_store": "医用气体", "boiler_room": "特种设备", "power_room": "用电安全",
+    "pharmacy": "药品安全", "radiation_store": "辐射安全", "chemicals_store": "危险化学品",
+    "ct_room": "辐射安全", "computer_room": "防雷静电", "cashier_room": "治安防范",
+    "fire_control_room": "消防安全", "kitchen": "燃气及食品安全",
+}
+
+
+def load_demo(now: datetime | None = None, log=print) -> None:
+    """Create whatever of the demo hospital is missing; commit."""
+    now = now or utcnow()
+    departments = _departments()
+    types = _location_types()
+    users = _users(departments)
+    templates = _templates(types)
+    locations = _locations(types, departments)
+    _schedules(locations)
+    db.session.flush()
+    if db.session.scalar(select(exists().where(Inspection.id.is_not(None)))):
+        log("Inspections exist already: demo history left as it is.")
+    else:
+        History(random.Random(2026), now, users, templates, locations).make()
+    db.session.commit()
+    log(f"Demo hospital ready: {len(departments)} departments, {len(locations)} locations, "
+        f"{len(users)} users (password '{DEMO_PASSWORD}').")
+
+
+def _by_code(model, code_column, code):
+    return db.session.scalar(select(model).where(code_column == code))
+
+
+def _departments() -> dict[str, Department]:
+    result = {}
+    for code, zh, en in content.DEPARTMENTS:
+        dept = _by_code(Department, Department.code, code)
+        if dept is None:
+            dept = Department(code=code, name_zh=zh, name_en=en)
+            db.session.add(dept)
+        result[code] = dept
+    return result
+
+
+def _location_types() -> dict[str, LocationType]:
+    result = {}
+    for code, zh, en in content.LOCATION_TYPES:
+        kind = _by_code(LocationType, LocationType.code, code)
+        if kind is None:
+            kind = LocationType(code=code, name_zh=zh, name_en=en)
+            db.session.add(kind)
+        result[code] = kind
+    return result
+
+
+def _users(departments) -> dict[str, User]:
+    wanted = list(DEMO_USERS)
+    for i, (code, zh, _en) in enumerate(content.DEPARTMENTS):
+        wanted.append((f"lead_{code.lower()}", f"{LEAD_NAMES[i % len(LEAD_NAMES)]}（{zh}）",
+                       "dept_lead", code))
+    result = {}
+    for username, full_name, role, dept_code in wanted:
+        user = _by_code(User, User.username, username)
+        if user is None:
+            user = User(username=username, full_name=full_name, role=role,
+                        department=departments[dept_code])
+            user.set_password(DEMO_PASSWORD)
+            db.session.add(user)
+        result[username] = user
+    return result
+
+
+def _templates(types) -> dict[str, ChecklistTemplate]:
+    result = {}
+    for code, spec in content.TEMPLATES.items():
+        template = db.session.scalar(
+            select(ChecklistTemplate).where(ChecklistTemplate.location_type == types[code])
+        )
+        if template is None:
+            template = ChecklistTemplate(location_type=types[code], name_zh=spec["name_zh"],
+                                         name_en=spec["name_en"])
+            version = ChecklistVersion(number=1, note="示范 demo")
+            for position, item in enumerate(spec["items"], start=1):
+                version.items.append(ChecklistItem(
+                    position=position, kind=item["kind"], prompt_zh=item["zh"],
+                    prompt_en=item["en"], guidance_zh=item.get("guidance_zh", ""),
+                    guidance_en=item.get("guidance_en", ""),
+                    photo_required_on_fail=item.get("photo_on_fail", False),
+                    default_level=item.get("level", "general"),
+                    is_required=item["kind"] != "text",
+                    min_value=item.get("min"), max_value=item.get("max"),
+                    unit=item.get("unit") or "",
+                ))
+            template.versions.append(version)
+            db.session.add(template)
+        result[code] = template
+    return result
+
+
+def _locations(types, departments) -> list[Location]:
+    result = []
+    for spec in content.LOCATIONS:
+        location = _by_code(Location, Location.code, spec["code"])
+        if location is None:
+            source = spec.get("major_source") or {}
+            location = Location(
+                code=spec["code"], name_zh=spec["zh"], name_en=spec["en"],
+                location_type=types[spec["type"]], department=departments[spec["dept"]],
+                building=spec["building"], floor=spec["floor"], risk_level=spec["risk"],
+                is_major_source=bool(source),
+                **{f"source_{key}": value for key, value in source.items()},
+            )
+            db.session.add(location)
+        result.append(location)
+    return result
+
+
+def _schedules(locations) -> None:
+    db.session.flush()
+    for location in locations:
+        wanted = [("patrol", "daily", None, "inspector"),
+                  ("self_check", "monthly", location.department_id, None)]
+        if location.is_major_source:
+            wanted.append(("leadership", "quarterly", None, "manager"))
+        have = {s.kind for s in location.schedules}
+        for kind, frequency, dept_id, role in wanted:
+            if kind not in have:
+                db.session.add(InspectionSchedule(
+                    location=location, kind=kind, frequency=frequency,
+                    owner_department_id=dept_id, owner_role=role))
+
+
+class History:
+    """Months of inspections; each failure becomes a hazard walked through the workflow."""
+
+    def __init__(self, rng, now, users, templates, locations):
+        self.rng, self.now, self.users = rng, now, users
+        self.templates, self.locations = templates, locations
+        self.guards = [users["guard1"], users["guard2"]]
+        self.managers = [users["manager"], users["manager2"]]
+
+    def make(self) -> None:
+        start = self.now - timedelta(days=HISTORY_DAYS)
+        for location in self.locations:
+            day = start + timedelta(days=self.rng.randrange(PATROL_EVERY_DAYS))
+            while day < self.now - timedelta(hours=2):
+                self.inspect(location, "patrol", self.rng.choice(self.guards), day)
+                day += timedelta(days=PATROL_EVERY_DAYS, hours=self.rng.randint(-5, 5))
+            lead = self.users[f"lead_{location.department.code.lower()}"]
+            for months_back in range(HISTORY_DAYS // 30, 0, -1):
+                when = self.now - timedelta(days=30 * months_back - self.rng.randint(0, 6))
+                self.inspect(location, "self_check", lead, when)
+            if location.is_major_source:
+                self.inspect(location, "leadership", self.managers[0],
+                             self.now - timedelta(days=self.rng.randint(20, 80)))
+        db.session.flush()
+
+    def inspect(self, location, kind, inspector, at) -> None:
+        at = at.replace(hour=self.rng.choice([1, 3, 9, 10, 14, 15, 20, 22]),
+                        minute=self.rng.randrange(60))
+        if at > self.now:
+            return
+        version = self.templates[location.location_type.code].current_version
+        inspection = Inspection(
+            uuid=str(uuid.uuid5(DEMO_NAMESPACE, f"{location.code}/{kind}/{at.isoformat()}")),
+            location=location, version=version, inspector=inspector, kind=kind,
+            started_at=at - timedelta(minutes=self.rng.randint(2, 9)), submitted_at=at,
+            received_at=at + timedelta(seconds=self.rng.randint(1, 40)),
+        )
+        db.session.add(inspection)
+        failures = []
+        for item in version.items:
+            result = self.answer(item, inspector)
+            inspection.results.append(result)
+            if result.outcome == "fail":
+                failures.append(result)
+        if failures:
+            db.session.flush()
+        for result in failures:
+            self.hazard(location, result, inspector, at)
+
+    def answer(self, item, inspector) -> ItemResult:
+        failed = self.rng.random() < 0.012
+        if item.kind == "number":
+            low = item.min_value if item.min_value is not None else 0.0
+            high = item.max_value if item.max_value is not None else low * 2 + 10
+            value = round(self.rng.uniform(low, high), 2)
+            if failed:
+                value = round(high + (high - low) * 0.15 + 0.1, 2)
+            return ItemResult(item=item, outcome="fail" if failed else "pass", number_value=value)
+        if item.kind == "text":
+            return ItemResult(item=item, outcome=None, text_value=inspector.full_name)
+        if failed:
+            notes = content.FAILURE_NOTES[item.version.template.location_type.code]
+            return ItemResult(item=item, outcome="fail", note=self.rng.choice(notes))
+        return ItemResult(item=item, outcome="na" if self.rng.random() < 0.02 else "pass")
+
+    def hazard(self, location, result, inspector, found_at) -> None:
+        description = result.note or f"{result.item.prompt_zh}：读数 {result.number_value}" \
+            f"{result.item.unit}，超出允许范围"
+        hazard = workflow.report(
+            inspector, location=location, description=description,
+            level=result.item.default_level, item_result=result, found_at=found_at,
+            category=CATEGORIES[location.location_type.code])
+        age = (self.now - found_at).days
+        roll = self.rng.random()
+        if age > 30:
+            target = "closed" if roll < 0.85 else ("cancelled" if roll < 0.9 else "rectifying")
+        elif age > 10:
+            target = ["closed", "awaiting_verification", "rectifying", "assigned",
+                      "reported"][self._pick(roll, [0.5, 0.65, 0.85, 0.95])]
+        else:
+            target = ["reported", "assigned", "rectifying", "awaiting_verification"][
+                self._pick(roll, [0.3, 0.6, 0.85])]
+        self.walk(hazard, target, found_at)
+
+    @staticmethod
+    def _pick(roll, bounds) -> int:
+        return next((i for i, bound in enumerate(bounds) if roll < bound), len(bounds))
+
+    def walk(self, hazard, target, found_at) -> None:
+        manager = self.rng.choice(self.managers)
+        lead = self.users[f"lead_{hazard.department.code.lower()}"]
+        clock = iter(found_at + timedelta(days=d, hours=self.rng.randint(1, 8))
+                     for d in (0, 1, 2, 4, 5, 6, 7))
+
+        def step(action, actor, **kwargs):
+            workflow.apply(hazard, action, actor=actor, at=min(next(clock), self.now), **kwargs)
+
+        if target == "reported":
+            return
+        if target == "cancelled":
+            step("cancel", manager, note="重复上报 duplicate report")
+            return
+        step("assign", manager, responsible=lead)
+        if target == "assigned":
+            return
+        if hazard.level == "major":
+            hazard.measures = "停用相关设备，联系厂家检修并更换损坏部件"
+            hazard.funds_yuan = 5000
+            hazard.contingency_plan = "启用备用设备；现场设警戒，专人值守直至整改完毕"
+            hazard.interim_controls = "现场设警示标志，每班加密巡查"
+        step("start", lead, note="已安排整改")
+        if target == "rectifying":
+            return
+        step("submit", lead, note="已整改完毕，请复查")
+        if target == "awaiting_verification":
+            return
+        if self.rng.random() < 0.15:
+            step("reject", manager, note="整改不彻底，请继续处理")
+            step("submit", lead, note="已重新整改")
+        step("verify", manager, note="复查合格，予以销号")

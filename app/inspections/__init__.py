@@ -1,0 +1,1 @@
+"""Inspections (检查记录), their item results and photos."""

@@ -1,0 +1,1 @@
+"""Locations (检查点), their types, risk-source cards and QR tokens."""

@@ -1,0 +1,122 @@
+"""Location pages: browse, show, open by QR, and the administrator's editing."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from app.auth.queries import departments
+from app.common.errors import DomainError
+from app.common.forms import optional_int, show_domain_error
+from app.common.permissions import require
+from app.common.time import local_today
+from app.extensions import db
+from app.hazards.queries import open_hazards
+from app.inspections.queries import recent_inspections
+from app.locations import services
+from app.locations.forms import LocationForm
+from app.locations.models import Location
+from app.locations.queries import list_locations, location_by_token, location_types
+
+bp = Blueprint("locations", __name__)
+
+
+def get_location_or_404(code: str) -> Location:
+    location = db.session.scalar(select(Location).where(Location.code == code))
+    if location is None:
+        abort(404)
+    return location
+
+
+@bp.get("/locations")
+@require("locations.view")
+def index():
+    filters = {
+        "department_id": optional_int(request.args.get("department")),
+        "location_type_id": optional_int(request.args.get("type")),
+        "search": request.args.get("q", "").strip()[:60] or None,
+    }
+    return render_template(
+        "locations/index.html",
+        locations=list_locations(**filters),
+        departments=departments(),
+        types=location_types(),
+        filters=filters,
+    )
+
+
+@bp.get("/locations/<code>")
+@require("locations.view")
+def show(code):
+    location = get_location_or_404(code)
+    return render_template(
+        "locations/show.html",
+        location=location,
+        hazards=open_hazards(current_user, location=location, limit=20),
+        inspections=recent_inspections(current_user, location=location, limit=5),
+        today=local_today(),
+    )
+
+
+@bp.get("/q/<token>")
+@login_required
+def scan(token):
+    """What a QR label opens. An unknown or rotated token says so and names nothing."""
+    location = location_by_token(token)
+    if location is None:
+        return render_template("locations/invalid_label.html"), 404
+    return redirect(url_for(".show", code=location.code))
+
+
+@bp.route("/locations/new", methods=["GET", "POST"])
+@require("admin.manage")
+def create():
+    form = LocationForm()
+    if form.validate_on_submit():
+        try:
+            location = services.save_location(current_user, None, **_location_fields(form))
+        except DomainError as e:
+            show_domain_error(form, e)
+        else:
+            db.session.commit()
+            flash(_("Location %(code)s created.", code=location.code), "success")
+            return redirect(url_for(".show", code=location.code))
+    return _form_page(form, None)
+
+
+@bp.route("/locations/<code>/edit", methods=["GET", "POST"])
+@require("admin.manage")
+def edit(code):
+    location = get_location_or_404(code)
+    form = LocationForm(obj=location)
+    if form.validate_on_submit():
+        try:
+            services.save_location(current_user, location, **_location_fields(form))
+        except DomainError as e:
+            db.session.rollback()
+            show_domain_error(form, e)
+        else:
+            db.session.commit()
+            flash(_("Location %(code)s saved.", code=location.code), "success")
+            return redirect(url_for(".show", code=location.code))
+    return _form_page(form, location)
+
+
+@bp.post("/locations/<code>/rotate-token")
+@require("admin.manage")
+def rotate_token(code):
+    location = get_location_or_404(code)
+    services.rotate_token(current_user, location)
+    db.session.commit()
+    flash(_("New QR token made: labels printed before no longer open %(code)s. Print new ones.",
+            code=location.code), "warning")
+    return redirect(url_for(".edit", code=location.code))
+
+
+def _location_fields(form: LocationForm) -> dict:
+    return {name: field.data for name, field in form._fields.items() if name != "csrf_token"}
+
+
+def _form_page(form, location):
+    status = 400 if form.is_submitted() and (form.errors or form.form_errors) else 200
+    return render_template("locations/form.html", form=form, location=location), status

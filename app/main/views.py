@@ -1,0 +1,44 @@
+"""Home page and language switch."""
+
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required
+
+from app.auth.services import set_locale
+from app.common.forms import safe_next
+from app.common.permissions import require
+from app.common.time import local_today
+from app.extensions import db
+from app.hazards.queries import hazard_counts, open_hazards
+from app.inspections.queries import recent_inspections
+
+bp = Blueprint("main", __name__)
+
+
+@bp.get("/")
+@login_required
+def index():
+    return render_template(
+        "main/index.html",
+        counts=hazard_counts(current_user, local_today()),
+        hazards=open_hazards(current_user, limit=8),
+        inspections=recent_inspections(current_user, limit=6),
+        today=local_today(),
+    )
+
+
+@bp.post("/language")
+def set_language():
+    """Switch language: kept on the account when logged in, in the session otherwise."""
+    lang = request.form.get("lang")
+    if lang in current_app.config["LANGUAGES"]:
+        session["lang"] = lang
+        if current_user.is_authenticated:
+            set_locale(current_user, lang)
+            db.session.commit()
+    return redirect(safe_next(request.form.get("next")) or url_for("main.index"))
+
+
+@bp.get("/admin")
+@require("admin.manage")
+def admin():
+    return render_template("main/admin.html")

@@ -1,0 +1,29 @@
+"""Every model, imported once so that SQLAlchemy and migrations see the whole schema."""
+
+from app.audit.models import AuditRecord
+from app.auth.models import Department, User
+from app.checklists.models import ChecklistItem, ChecklistTemplate, ChecklistVersion
+from app.dashboard.models import DisplayToken
+from app.hazards.models import DeadlineExtension, Hazard, HazardCounter, HazardEvent
+from app.inspections.models import Inspection, ItemResult, Photo
+from app.locations.models import InspectionSchedule, Location, LocationType
+
+__all__ = [
+    "AuditRecord",
+    "ChecklistItem",
+    "ChecklistTemplate",
+    "ChecklistVersion",
+    "DeadlineExtension",
+    "Department",
+    "DisplayToken",
+    "Hazard",
+    "HazardCounter",
+    "HazardEvent",
+    "Inspection",
+    "InspectionSchedule",
+    "ItemResult",
+    "Location",
+    "LocationType",
+    "Photo",
+    "User",
+]

@@ -1,0 +1,61 @@
+"""Settings: every secret and the database URL come from the environment."""
+
+import os
+
+# Demo defaults: good for trying SafeRound on one machine, never for a hospital's server.
+DEMO_SECRET_KEY = "demo-only-secret-key-change-me"
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEMO_SECRET_KEY)
+    # None means SQLite in the instance folder (see create_app).
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # Photos default to <instance>/photos when unset.
+    PHOTO_DIR = os.environ.get("PHOTO_DIR")
+    # The host printed into QR labels: the hospital's intranet address.
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://localhost:5000")
+    HOSPITAL_TIMEZONE = os.environ.get("HOSPITAL_TIMEZONE", "Asia/Shanghai")
+    HOSPITAL_NAME_ZH = os.environ.get("HOSPITAL_NAME_ZH", "示范医院")
+    HOSPITAL_NAME_EN = os.environ.get("HOSPITAL_NAME_EN", "Demo Hospital")
+    # Rectification deadlines by hazard level, in days.
+    DEADLINE_DAYS = {
+        "general": int(os.environ.get("DEADLINE_DAYS_GENERAL", "7")),
+        "major": int(os.environ.get("DEADLINE_DAYS_MAJOR", "30")),
+    }
+    LANGUAGES = ("zh_Hans", "en")
+    BABEL_DEFAULT_LOCALE = "zh_Hans"
+    BABEL_TRANSLATION_DIRECTORIES = "translations"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    MAX_CONTENT_LENGTH = 25 * 1024 * 1024
+    WTF_CSRF_TIME_LIMIT = None  # a checklist may stay open for a whole patrol round
+
+
+class DevelopmentConfig(Config):
+    DEBUG = True
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = "testing"
+    WTF_CSRF_ENABLED = False
+    SQLALCHEMY_ENGINE_OPTIONS = {}
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "1") == "1"
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_from_env():
+    """The settings class named by SAFEROUND_ENV (development when unset)."""
+    return CONFIGS[os.environ.get("SAFEROUND_ENV", "development")]
