@@ -41,6 +41,7 @@ class TestingConfig(Config):
     TESTING = True
     SECRET_KEY = "testing"
     WTF_CSRF_ENABLED = False
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast for tests; production keeps scrypt
     SQLALCHEMY_ENGINE_OPTIONS = {}
 
 

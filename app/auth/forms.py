@@ -6,7 +6,7 @@ from wtforms import BooleanField, EmailField, HiddenField, PasswordField, Select
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 
 from app.auth.queries import department_choices
-from app.common.forms import OptionalIdSelect
+from app.common.forms import OptionalIdSelect, choices
 from app.common.vocab import ROLE_LABELS
 
 
@@ -37,7 +37,7 @@ class UserForm(FlaskForm):
     username = StringField(_l("Username"), [DataRequired(), Length(max=40)],
                            description=_l("Lower-case letters, digits, dots, hyphens."))
     full_name = StringField(_l("Full name"), [DataRequired(), Length(max=80)])
-    role = SelectField(_l("Role"), choices=list(ROLE_LABELS.items()))
+    role = SelectField(_l("Role"), choices=choices(ROLE_LABELS.items()))
     department_id = OptionalIdSelect(_l("Department"))
     email = EmailField(_l("Email"), [Optional(), Length(max=120),
                         Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Not an email address."))])

@@ -4,6 +4,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app.auth.models import Department, User
+from app.common.forms import choices
 from app.extensions import db
 
 
@@ -22,6 +23,7 @@ def users() -> list[User]:
     )
 
 
-def department_choices(none_label=None) -> list[tuple]:
-    choices = [(d.id, f"{d.code} · {d.name}") for d in departments()]
-    return [("", none_label), *choices] if none_label is not None else choices
+def department_choices(none_label=None) -> list:
+    """Select options for departments, with an empty first option when none_label is given."""
+    pairs = [(d.id, f"{d.code} · {d.name}") for d in departments()]
+    return choices([("", none_label), *pairs] if none_label is not None else pairs)

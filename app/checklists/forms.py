@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, FloatField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.common.forms import OptionalIdSelect
+from app.common.forms import OptionalIdSelect, choices
 from app.common.vocab import HAZARD_LEVELS, ITEM_KINDS
 
 
@@ -21,7 +21,7 @@ class RenameForm(FlaskForm):
 
 
 class ItemForm(FlaskForm):
-    kind = SelectField(_l("Kind"), choices=list(ITEM_KINDS.items()), default="pass_fail")
+    kind = SelectField(_l("Kind"), choices=choices(ITEM_KINDS.items()), default="pass_fail")
     prompt_zh = StringField(_l("Prompt in Chinese"), [DataRequired(), Length(max=200)])
     prompt_en = StringField(_l("Prompt in English"), [DataRequired(), Length(max=300)])
     guidance_zh = TextAreaField(_l("Guidance in Chinese"), [Optional(), Length(max=1000)])
@@ -29,7 +29,7 @@ class ItemForm(FlaskForm):
     is_required = BooleanField(_l("Must be answered"), default=True)
     photo_required_on_fail = BooleanField(_l("Photo required when it fails"))
     default_level = SelectField(_l("Hazard level a failure raises"),
-                                choices=list(HAZARD_LEVELS.items()), default="general")
+                                choices=choices(HAZARD_LEVELS.items()), default="general")
     min_value = FloatField(_l("Lowest allowed value"), [Optional()])
     max_value = FloatField(_l("Highest allowed value"), [Optional()])
     unit = StringField(_l("Unit"), [Optional(), Length(max=20)])

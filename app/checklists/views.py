@@ -10,7 +10,7 @@ from app.checklists import services
 from app.checklists.forms import ItemForm, RenameForm, TemplateForm
 from app.checklists.models import ChecklistTemplate, ChecklistVersion
 from app.common.errors import DomainError
-from app.common.forms import show_domain_error
+from app.common.forms import choices, show_domain_error
 from app.common.permissions import require
 from app.extensions import db
 from app.locations.models import LocationType
@@ -46,9 +46,9 @@ def index():
 @require("admin.manage")
 def create():
     form = TemplateForm()
-    form.location_type_id.choices = [("", _("— choose —"))] + [
-        (t.id, t.name) for t in location_types()
-    ]
+    form.location_type_id.choices = choices(
+        [("", _("— choose —"))] + [(t.id, t.name) for t in location_types()]
+    )
     if form.validate_on_submit():
         try:
             template = services.create_template(

@@ -4,8 +4,14 @@ from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField
+from wtforms.fields.choices import SelectChoice
 
 from app.common.errors import DomainError
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """Select options from (value, label) pairs; labels may be lazy translations."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 def optional_int(value):

@@ -1,6 +1,6 @@
 """Language choice and bilingual database fields."""
 
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -20,6 +20,8 @@ def pick_language(accept_languages) -> str | None:
 
 def select_locale() -> str:
     """The user's own setting, else the session's switch, else the browser's, else Chinese."""
+    if not has_request_context():  # CLI, tests and background work
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated and current_user.locale:
         return current_user.locale
     if session.get("lang") in current_app.config["LANGUAGES"]:

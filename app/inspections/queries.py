@@ -27,4 +27,4 @@ def recent_inspections(user, *, location=None, limit: int = 5) -> list[tuple[Ins
         query = query.where(Inspection.location_id == location.id)
     else:
         query = scope_to_department(query, user, Location.department_id)
-    return list(db.session.execute(query).tuples())
+    return [tuple(row) for row in db.session.execute(query)]

@@ -6,7 +6,7 @@ from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.auth.queries import department_choices
-from app.common.forms import OptionalIdSelect
+from app.common.forms import OptionalIdSelect, choices
 from app.common.vocab import RISK_LEVELS
 from app.locations.queries import location_types
 
@@ -32,6 +32,6 @@ class LocationForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         none = ("", _l("— choose —"))
-        self.location_type_id.choices = [none] + [(t.id, t.name) for t in location_types()]
+        self.location_type_id.choices = choices([none] + [(t.id, t.name) for t in location_types()])
         self.department_id.choices = department_choices(none_label=none[1])
-        self.risk_level.choices = [none] + list(RISK_LEVELS.items())
+        self.risk_level.choices = choices([none, *RISK_LEVELS.items()])

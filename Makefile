@@ -1,0 +1,53 @@
+# SafeRound: `make run` starts the demo, `make test` runs every test. Both install what they need.
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 5000
+PIP    := $(BIN)/pip install --quiet --disable-pip-version-check
+CATALOGS := $(wildcard app/translations/*/LC_MESSAGES/messages.po)
+export FLASK_APP := wsgi.py
+
+.PHONY: run test setup test-setup system-packages translations update-translations bench
+
+## Install, upgrade the database, load the demo hospital and serve it on port $(PORT).
+run: setup
+	@$(BIN)/flask db upgrade 2>&1 | grep -v "^INFO" || true
+	@$(BIN)/flask demo load
+	@echo "SafeRound on http://localhost:$(PORT) — demo accounts in README.md"
+	@$(BIN)/gunicorn --bind 0.0.0.0:$(PORT) --workers 2 --access-logfile - wsgi:app
+
+## Install everything the tests need (Chromium, CJK fonts, PostgreSQL), then lint and test.
+test: test-setup
+	@$(BIN)/ruff check --quiet .
+	@$(BIN)/pytest
+
+setup: $(VENV)/.installed system-packages translations
+test-setup: $(VENV)/.installed-dev system-packages translations
+
+system-packages:
+	@bash .ci/system-packages
+
+$(BIN)/python:
+	@python3 -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	@$(PIP) -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
+	@$(PIP) -r requirements-dev.txt
+	@touch $@
+
+translations: $(CATALOGS:.po=.mo)
+
+%.mo: %.po $(VENV)/.installed
+	@$(BIN)/pybabel compile --use-fuzzy -i $< -o $@ 2>/dev/null
+
+## After changing user-visible text: re-extract and merge into both catalogs.
+update-translations: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+		--omit-header -o app/translations/messages.pot .
+	$(BIN)/pybabel update -N --no-location --omit-header -i app/translations/messages.pot \
+		-d app/translations
+
+bench: $(VENV)/.installed-dev
+	@for f in bench/*.py; do $(BIN)/python $$f; done

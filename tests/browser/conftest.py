@@ -1,0 +1,72 @@
+"""Browser tests: Debian's Chromium through Playwright against a live server with the demo."""
+
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from app import create_app
+from app.demo.loader import DEMO_PASSWORD, load_demo
+from app.extensions import db
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "screenshots"
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args, playwright):
+    phone = dict(playwright.devices["iPhone 13"])  # 390 × 844
+    phone.pop("default_browser_type", None)
+    return {**browser_context_args, **phone, "locale": "zh-CN"}
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """The app with the demo hospital, served on a free loopback port for the whole session."""
+    import os
+
+    folder = tmp_path_factory.mktemp("live")
+    os.environ["SAFEROUND_INSTANCE"] = str(folder)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'live.db'}"})
+    with app.app_context():
+        db.create_all()
+        load_demo(log=lambda _: None)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield {"url": f"http://127.0.0.1:{server.server_port}", "app": app}
+    server.shutdown()
+
+
+@pytest.fixture
+def shot():
+    """shot(page, name): save a full-page screenshot under tests/screenshots/."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+
+    def _shot(page, name):
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+    return _shot
+
+
+def log_in(page, base_url, username, password=DEMO_PASSWORD):
+    page.goto(f"{base_url}/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button.primary")
+    page.wait_for_load_state()

@@ -1,0 +1,96 @@
+"""Log in, open a location, switch language — on a 390 px phone, looked at in screenshots."""
+
+import pytest
+from sqlalchemy import select
+
+from app.extensions import db
+from app.locations.models import Location
+from tests.browser.conftest import log_in
+
+
+def _fits_phone(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def _major_source(live_server):
+    with live_server["app"].app_context():
+        location = db.session.scalar(
+            select(Location).where(Location.is_major_source).order_by(Location.code))
+        return location.code, location.qr_token, location.name_zh
+
+
+def test_qr_link_logged_out_lands_on_the_location(page, live_server, shot):
+    code, token, name_zh = _major_source(live_server)
+    page.goto(f"{live_server['url']}/q/{token}")
+    assert "/login" in page.url
+    shot(page, "login-phone-zh")
+    page.fill("input[name=username]", "guard1")
+    page.fill("input[name=password]", "saferound")
+    page.click("button.primary")
+    page.wait_for_url(f"**/locations/{code}")
+    assert page.locator("h1").inner_text() == name_zh
+    assert page.locator(".risk-card").is_visible()
+    assert _fits_phone(page)
+    shot(page, "location-phone-zh")
+
+
+def test_switching_language_changes_the_page_and_stays(page, live_server, shot):
+    log_in(page, live_server["url"], "manager")
+    assert page.locator("nav.mainnav").inner_text().startswith("首页")
+    page.click("form.lang button")
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert "Home" in page.locator("nav.mainnav").inner_text()
+    shot(page, "home-manager-phone-en")
+    page.goto(f"{live_server['url']}/locations")
+    assert page.locator("h1").inner_text() == "Locations"
+    page.click("form.lang button")
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "检查点"
+
+
+ROLE_PAGES = {
+    "admin": ["/", "/admin", "/admin/users", "/admin/users/new", "/admin/departments",
+              "/locations", "/locations/new", "/checklists/", "/account/password"],
+    "manager": ["/", "/locations"],
+    "lead_zwk": ["/", "/locations"],
+    "guard1": ["/", "/locations"],
+    "viewer": ["/", "/locations"],
+}
+
+
+@pytest.mark.parametrize("lang", ["zh_Hans", "en"])
+@pytest.mark.parametrize("username", list(ROLE_PAGES))
+def test_every_role_sees_pages_that_fit_a_phone(page, live_server, shot, username, lang):
+    log_in(page, live_server["url"], username)
+    if lang == "en":
+        page.click("form.lang button")
+        page.wait_for_load_state()
+    wide = []
+    for path in ROLE_PAGES[username]:
+        response = page.goto(live_server["url"] + path)
+        assert response.status == 200, path
+        if not _fits_phone(page):
+            wide.append(path)
+        name = path.strip("/").replace("/", "-") or "home"
+        shot(page, f"{username}-{name}-{lang}")
+    # the language choice stays on the account: reset it for the next test
+    page.request.post(f"{live_server['url']}/language", form={"lang": "zh_Hans"})
+    assert wide == []
+
+
+def test_bad_input_shows_the_message_beside_the_field(page, live_server, shot):
+    log_in(page, live_server["url"], "admin")
+    page.goto(f"{live_server['url']}/locations/new")
+    page.fill("input[name=code]", "O2-1F-01")
+    page.fill("input[name=name_zh]", "重复")
+    page.fill("input[name=name_en]", "Duplicate")
+    page.select_option("select[name=location_type_id]", index=1)
+    page.select_option("select[name=department_id]", index=1)
+    page.select_option("select[name=risk_level]", "red")
+    page.click("button.primary")
+    page.wait_for_load_state()
+    error = page.locator("#code-err")
+    assert error.is_visible() and "O2-1F-01" in error.inner_text()
+    assert _fits_phone(page)
+    shot(page, "location-form-error-phone")

@@ -1,0 +1,104 @@
+"""Fixtures: a fresh app and database per test, a client, logging in, a private PostgreSQL."""
+
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from app import create_app
+from app.extensions import db
+from tests.factories import make_user
+
+os.environ["SAFEROUND_ENV"] = "testing"
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch):
+    monkeypatch.setenv("SAFEROUND_INSTANCE", str(tmp_path / "instance"))
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.db'}"})
+    with app.app_context():
+        db.create_all()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    """A test client whose browser asks for English (tests of Chinese ask for it themselves)."""
+    client = app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
+@pytest.fixture
+def login(client):
+    """login(role=..., **user fields) makes a user, logs the client in and returns the user."""
+
+    def _login(role="inspector", **fields):
+        user = make_user(role=role, password="correct horse", **fields)
+        db.session.commit()
+        response = client.post("/login", data={"username": user.username,
+                                               "password": "correct horse"})
+        assert response.status_code == 302, response.text
+        return user
+
+    return _login
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _pg_bin() -> Path | None:
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+    return found[-1].parent if found else None
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A private PostgreSQL cluster for this test run, as a SQLAlchemy URL; stopped at the end."""
+    if os.environ.get("TEST_DATABASE_URL"):
+        yield os.environ["TEST_DATABASE_URL"]
+        return
+    bindir = _pg_bin()
+    if bindir is None:
+        pytest.fail("PostgreSQL is not installed: run the README's test command, which installs it.")
+    datadir = Path(tempfile.mkdtemp(prefix="saferound-pg-"))
+    as_postgres = []
+    if os.geteuid() == 0:  # PostgreSQL refuses to run as root
+        shutil.chown(datadir, "postgres", "postgres")
+        as_postgres = ["runuser", "-u", "postgres", "--"]
+    port = _free_port()
+    run = lambda *args: subprocess.run([*as_postgres, *args], check=True,  # noqa: E731
+                                       capture_output=True, text=True)
+    run(str(bindir / "initdb"), "-D", str(datadir), "-U", "postgres", "--auth=trust", "-E", "UTF8",
+        "--locale=C.UTF-8")
+    run(str(bindir / "pg_ctl"), "-D", str(datadir), "-w", "-l", str(datadir / "log"), "-o",
+        f"-p {port} -c listen_addresses=127.0.0.1 -k {datadir} -c fsync=off", "start")
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+    finally:
+        run(str(bindir / "pg_ctl"), "-D", str(datadir), "-m", "fast", "stop")
+        shutil.rmtree(datadir, ignore_errors=True)
+
+
+@pytest.fixture
+def pg_database(postgres_url):
+    """A new, empty database on the private server; its URL."""
+    import sqlalchemy as sa
+
+    name = f"t_{os.getpid()}_{_free_port()}"
+    admin = sa.create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    yield postgres_url.rsplit("/", 1)[0] + f"/{name}"
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    admin.dispose()

@@ -1,0 +1,44 @@
+"""The demo hospital: big enough to show every page, and loading it twice adds nothing."""
+
+from sqlalchemy import func, select
+
+from app import models
+from app.common.permissions import ROLES
+from app.common.vocab import HAZARD_STATUSES
+from app.demo.loader import load_demo
+from app.extensions import db
+from app.hazards.workflow import event_hash
+
+
+def _counts():
+    return {name: db.session.scalar(select(func.count()).select_from(getattr(models, name)))
+            for name in models.__all__}
+
+
+def test_demo_loads_a_realistic_hospital_once(app):
+    load_demo(log=lambda _: None)
+    first = _counts()
+    load_demo(log=lambda _: None)
+    assert _counts() == first
+
+    assert first["Location"] >= 30
+    types_used = db.session.scalar(select(func.count(func.distinct(models.Location.location_type_id))))
+    assert types_used >= 8
+    item_counts = db.session.scalars(
+        select(func.count(models.ChecklistItem.id)).group_by(models.ChecklistItem.version_id)
+    ).all()
+    assert item_counts and all(8 <= n <= 15 for n in item_counts)
+    roles = set(db.session.scalars(select(models.User.role)))
+    assert roles == set(ROLES)
+    statuses = set(db.session.scalars(select(models.Hazard.status)))
+    assert statuses == set(HAZARD_STATUSES)
+    codes = set(db.session.scalars(select(models.Department.code)))
+    assert {"ZWK", "SBK", "BWK", "CWK", "YWK", "HLB", "YGK", "YJK", "JYK"} <= codes
+
+
+def test_demo_history_is_written_through_the_workflow(app):
+    load_demo(log=lambda _: None)
+    hazard = db.session.scalar(select(models.Hazard).where(models.Hazard.status == "closed"))
+    assert hazard.events[0].action == "report" and hazard.events[-1].action == "verify"
+    assert all(e.hash == event_hash(hazard.number, e) for e in hazard.events)
+    assert hazard.item_result.outcome == "fail"
