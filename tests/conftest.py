@@ -69,7 +69,7 @@ def postgres_url():
         return
     bindir = _pg_bin()
     if bindir is None:
-        pytest.fail("PostgreSQL is not installed: run the README's test command, which installs it.")
+        pytest.fail("PostgreSQL is missing: run the README's test command, which installs it.")
     datadir = Path(tempfile.mkdtemp(prefix="saferound-pg-"))
     as_postgres = []
     if os.geteuid() == 0:  # PostgreSQL refuses to run as root

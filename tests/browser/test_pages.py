@@ -94,3 +94,23 @@ def test_bad_input_shows_the_message_beside_the_field(page, live_server, shot):
     assert error.is_visible() and "O2-1F-01" in error.inner_text()
     assert _fits_phone(page)
     shot(page, "location-form-error-phone")
+
+
+def test_admin_forms_work_on_a_pc(browser, live_server, shot):
+    context = browser.new_context(viewport={"width": 1366, "height": 800}, locale="en-US")
+    page = context.new_page()
+    log_in(page, live_server["url"], "admin")
+    page.goto(f"{live_server['url']}/admin/users/new")
+    page.fill("input[name=username]", "guard9")
+    page.fill("input[name=full_name]", "钱勇")
+    page.select_option("select[name=role]", "inspector")
+    page.fill("input[name=password]", "short")
+    page.click("button.primary")
+    page.wait_for_load_state()
+    assert "at least 8" in page.locator("#password-err").inner_text()
+    shot(page, "user-form-error-pc")
+    page.fill("input[name=password]", "long-enough-password")
+    page.click("button.primary")
+    page.wait_for_url("**/admin/users")
+    assert "guard9" in page.content()
+    context.close()

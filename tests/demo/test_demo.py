@@ -22,7 +22,8 @@ def test_demo_loads_a_realistic_hospital_once(app):
     assert _counts() == first
 
     assert first["Location"] >= 30
-    types_used = db.session.scalar(select(func.count(func.distinct(models.Location.location_type_id))))
+    type_ids = models.Location.location_type_id
+    types_used = db.session.scalar(select(func.count(func.distinct(type_ids))))
     assert types_used >= 8
     item_counts = db.session.scalars(
         select(func.count(models.ChecklistItem.id)).group_by(models.ChecklistItem.version_id)

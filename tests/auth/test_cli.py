@@ -1,0 +1,22 @@
+"""`flask users create` makes the first administrator."""
+
+from sqlalchemy import select
+
+from app.auth.models import User
+from app.extensions import db
+
+
+def test_users_create_makes_an_admin(app):
+    result = app.test_cli_runner().invoke(
+        args=["users", "create", "chief", "--name", "院长", "--password", "long-password"])
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(select(User).where(User.username == "chief"))
+    assert user.role == "admin" and user.check_password("long-password")
+
+
+def test_users_create_refuses_a_short_password(app):
+    result = app.test_cli_runner().invoke(
+        args=["users", "create", "chief", "--name", "院长", "--password", "short"])
+    assert result.exit_code != 0
+    assert "at least 8 characters" in result.output
+    assert db.session.scalar(select(User)) is None
