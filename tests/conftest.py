@@ -8,6 +8,9 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from flask import g, has_app_context
+from flask.testing import FlaskClient
+from flask_babel import force_locale
 
 from app import create_app
 from app.extensions import db
@@ -27,12 +30,32 @@ def app(tmp_path, monkeypatch):
         db.engine.dispose()
 
 
+class FreshRequestClient(FlaskClient):
+    """Requests reuse the test's app context (one database session, so tests see what views
+    wrote); clearing `g` first gives each request the fresh per-request state it has in
+    production (Flask-Login's user, Flask-Babel's locale)."""
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            for key in list(vars(g)):
+                delattr(g, key)
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def client(app):
     """A test client whose browser asks for English (tests of Chinese ask for it themselves)."""
+    app.test_client_class = FreshRequestClient
     client = app.test_client()
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
     return client
+
+
+@pytest.fixture
+def english(app):
+    """Messages of services called outside a request (whose default is Chinese) in English."""
+    with force_locale("en"):
+        yield
 
 
 @pytest.fixture

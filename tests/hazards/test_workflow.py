@@ -40,7 +40,7 @@ def test_moves_from_the_wrong_state_are_refused(app, before, action):
     assert hazard.status == before
 
 
-def test_lead_of_another_department_may_not_act(app):
+def test_lead_of_another_department_may_not_act(app, english):
     hazard = make_hazard(status="assigned")
     outsider = make_user("dept_lead", department=make_department())
     with pytest.raises(DomainError, match="department"):
@@ -53,14 +53,14 @@ def test_inspector_may_not_assign(app):
         workflow.apply(hazard, "assign", actor=make_user("inspector"))
 
 
-def test_major_hazard_needs_five_commitments_to_start(app):
+def test_major_hazard_needs_five_commitments_to_start(app, english):
     hazard = make_hazard(status="assigned", level="major")
     hazard.contingency_plan = ""
     with pytest.raises(DomainError, match="five commitments"):
         workflow.apply(hazard, "start", actor=make_user("manager"))
 
 
-def test_rectifier_may_not_verify(app):
+def test_rectifier_may_not_verify(app, english):
     hazard = make_hazard(status="rectifying")
     manager = make_user("manager")
     workflow.apply(hazard, "submit", actor=manager)
