@@ -44,9 +44,9 @@ translations: $(CATALOGS:.po=.mo)
 
 ## After changing user-visible text: re-extract and merge into both catalogs.
 update-translations: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
-		--omit-header -o app/translations/messages.pot .
-	$(BIN)/pybabel update -N --no-location --omit-header -i app/translations/messages.pot \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs=".*" --no-location \
+		--sort-output --omit-header -o app/translations/messages.pot .
+	$(BIN)/pybabel update -N -i app/translations/messages.pot \
 		-d app/translations
 
 bench: $(VENV)/.installed-dev
