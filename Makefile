@@ -46,7 +46,7 @@ translations: $(CATALOGS:.po=.mo)
 update-translations: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs=".*" --no-location \
 		--sort-output --omit-header -o app/translations/messages.pot .
-	$(BIN)/pybabel update -N -i app/translations/messages.pot \
+	$(BIN)/pybabel update -N --ignore-obsolete -i app/translations/messages.pot \
 		-d app/translations
 
 bench: $(VENV)/.installed-dev

@@ -34,10 +34,12 @@ class DepartmentForm(FlaskForm):
 
 
 class UserForm(FlaskForm):
-    username = StringField(_l("Username"), [DataRequired(), Length(max=40)],
-                           description=_l("Lower-case letters, digits, dots, hyphens."))
+    username = StringField(
+        _l("Username"), [DataRequired(), Length(max=40)],
+        description=_l("Lower-case letters, digits, dots, hyphens, underscores."),
+    )
     full_name = StringField(_l("Full name"), [DataRequired(), Length(max=80)])
-    role = SelectField(_l("Role"), choices=choices(ROLE_LABELS.items()))
+    role = SelectField(_l("Role"), choices=choices(ROLE_LABELS.items()), default="inspector")
     department_id = OptionalIdSelect(_l("Department"))
     email = EmailField(_l("Email"), [Optional(), Length(max=120),
                         Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Not an email address."))])

@@ -8,6 +8,12 @@ RISK_LEVELS = {  # 四色风险
     "yellow": _l("Yellow — moderate risk"),
     "blue": _l("Blue — low risk"),
 }
+RISK_SHORT = {
+    "red": _l("Red"),
+    "orange": _l("Orange"),
+    "yellow": _l("Yellow"),
+    "blue": _l("Blue"),
+}
 INSPECTION_KINDS = {
     "patrol": _l("Patrol"),  # 巡查
     "self_check": _l("Department self-check"),  # 科室自查
