@@ -1,6 +1,6 @@
 """Log in and out, one's own password, and the administration of users and departments."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -15,7 +15,7 @@ from app.auth.forms import (
 )
 from app.auth.models import Department, User
 from app.common.errors import DomainError
-from app.common.forms import safe_next, show_domain_error
+from app.common.forms import form_status, safe_next, show_domain_error
 from app.common.permissions import require
 from app.extensions import db
 
@@ -35,8 +35,7 @@ def login():
             login_user(user)
             return redirect(safe_next(form.next.data) or url_for("main.index"))
         form.form_errors.append(_("Wrong username or password, or the account is disabled."))
-    status = 400 if form.errors or form.form_errors else 200
-    return render_template("auth/login.html", form=form), status
+    return render_template("auth/login.html", form=form), form_status(form)
 
 
 @bp.post("/logout")
@@ -62,8 +61,7 @@ def change_password():
             db.session.commit()
             flash(_("Your password is changed."), "success")
             return redirect(url_for("main.index"))
-    status = 400 if form.errors or form.form_errors else 200
-    return render_template("auth/password.html", form=form), status
+    return render_template("auth/password.html", form=form), form_status(form)
 
 
 # Administration of accounts and departments.
@@ -73,17 +71,6 @@ def change_password():
 @require("admin.manage")
 def users():
     return render_template("auth/users.html", users=queries.users())
-
-
-def _get_or_404(model, object_id):
-    obj = db.session.get(model, object_id)
-    if obj is None:
-        abort(404)
-    return obj
-
-
-def _status(form) -> int:
-    return 400 if form.is_submitted() and (form.errors or form.form_errors) else 200
 
 
 def _department(form):
@@ -107,13 +94,13 @@ def create_user():
             db.session.commit()
             flash(_("User %(name)s created.", name=user.username), "success")
             return redirect(url_for(".users"))
-    return render_template("auth/user_form.html", form=form, user=None), _status(form)
+    return render_template("auth/user_form.html", form=form, user=None), form_status(form)
 
 
 @bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
 @require("admin.manage")
 def edit_user(user_id):
-    user = _get_or_404(User, user_id)
+    user = db.get_or_404(User, user_id)
     form = UserForm(obj=user)
     reset = ResetPasswordForm(prefix="reset")
     if form.validate_on_submit():
@@ -129,13 +116,14 @@ def edit_user(user_id):
             db.session.commit()
             flash(_("User %(name)s saved.", name=user.username), "success")
             return redirect(url_for(".users"))
-    return render_template("auth/user_form.html", form=form, user=user, reset=reset), _status(form)
+    page = render_template("auth/user_form.html", form=form, user=user, reset=reset)
+    return page, form_status(form)
 
 
 @bp.post("/admin/users/<int:user_id>/password")
 @require("admin.manage")
 def reset_password(user_id):
-    user = _get_or_404(User, user_id)
+    user = db.get_or_404(User, user_id)
     reset = ResetPasswordForm(prefix="reset")
     if reset.validate_on_submit():
         services.reset_password(current_user, user, reset.password.data)
@@ -157,7 +145,7 @@ def departments():
 @bp.route("/admin/departments/<int:department_id>", methods=["GET", "POST"])
 @require("admin.manage")
 def edit_department(department_id=None):
-    department = _get_or_404(Department, department_id) if department_id else None
+    department = db.get_or_404(Department, department_id) if department_id else None
     form = DepartmentForm(obj=department)
     if form.validate_on_submit():
         try:
@@ -172,4 +160,4 @@ def edit_department(department_id=None):
             flash(_("Department saved."), "success")
             return redirect(url_for(".departments"))
     return render_template("auth/department_form.html", form=form,
-                           department=department), _status(form)
+                           department=department), form_status(form)

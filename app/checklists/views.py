@@ -10,24 +10,13 @@ from app.checklists import services
 from app.checklists.forms import ItemForm, RenameForm, TemplateForm
 from app.checklists.models import ChecklistTemplate, ChecklistVersion
 from app.common.errors import DomainError
-from app.common.forms import choices, show_domain_error
+from app.common.forms import choices, form_status, show_domain_error
 from app.common.permissions import require
 from app.extensions import db
 from app.locations.models import LocationType
 from app.locations.queries import location_types
 
 bp = Blueprint("checklists", __name__, url_prefix="/checklists")
-
-
-def get_template_or_404(template_id: int) -> ChecklistTemplate:
-    template = db.session.get(ChecklistTemplate, template_id)
-    if template is None:
-        abort(404)
-    return template
-
-
-def _status(form) -> int:
-    return 400 if form.is_submitted() and (form.errors or form.form_errors) else 200
 
 
 @bp.get("/")
@@ -62,13 +51,13 @@ def create():
         else:
             db.session.commit()
             return redirect(url_for(".show", template_id=template.id))
-    return render_template("checklists/new.html", form=form), _status(form)
+    return render_template("checklists/new.html", form=form), form_status(form)
 
 
 @bp.route("/<int:template_id>", methods=["GET", "POST"])
 @require("admin.manage")
 def show(template_id):
-    template = get_template_or_404(template_id)
+    template = db.get_or_404(ChecklistTemplate, template_id)
     form = RenameForm(obj=template)
     if form.validate_on_submit():
         services.rename_template(current_user, template, name_zh=form.name_zh.data,
@@ -80,13 +69,13 @@ def show(template_id):
     return render_template(
         "checklists/show.html", template=template, version=version, form=form,
         used=services.is_used(version) if version else False,
-    ), _status(form)
+    ), form_status(form)
 
 
 @bp.get("/<int:template_id>/versions/<int:number>")
 @require("admin.manage")
 def version(template_id, number):
-    template = get_template_or_404(template_id)
+    template = db.get_or_404(ChecklistTemplate, template_id)
     version = next((v for v in template.versions if v.number == number), None)
     if version is None:
         abort(404)
@@ -96,7 +85,7 @@ def version(template_id, number):
 @bp.route("/<int:template_id>/items/new", methods=["GET", "POST"])
 @require("admin.manage")
 def add_item(template_id):
-    template = get_template_or_404(template_id)
+    template = db.get_or_404(ChecklistTemplate, template_id)
     form = ItemForm()
     if form.validate_on_submit():
         try:
@@ -108,13 +97,13 @@ def add_item(template_id):
             flash(_("Item added."), "success")
             return redirect(url_for(".show", template_id=template.id))
     return render_template("checklists/item.html", template=template, form=form,
-                           position=None), _status(form)
+                           position=None), form_status(form)
 
 
 @bp.route("/<int:template_id>/items/<int:position>", methods=["GET", "POST"])
 @require("admin.manage")
 def edit_item(template_id, position):
-    template = get_template_or_404(template_id)
+    template = db.get_or_404(ChecklistTemplate, template_id)
     item = next((i for i in template.current_version.items if i.position == position), None)
     if item is None:
         abort(404)
@@ -129,13 +118,13 @@ def edit_item(template_id, position):
             flash(_("Item saved."), "success")
             return redirect(url_for(".show", template_id=template.id))
     return render_template("checklists/item.html", template=template, form=form,
-                           position=position), _status(form)
+                           position=position), form_status(form)
 
 
 @bp.post("/<int:template_id>/items/<int:position>/remove")
 @require("admin.manage")
 def remove_item(template_id, position):
-    template = get_template_or_404(template_id)
+    template = db.get_or_404(ChecklistTemplate, template_id)
     try:
         services.remove_item(current_user, template, position)
     except DomainError as e:
@@ -149,7 +138,7 @@ def remove_item(template_id, position):
 @bp.post("/<int:template_id>/items/<int:position>/move")
 @require("admin.manage")
 def move_item(template_id, position):
-    template = get_template_or_404(template_id)
+    template = db.get_or_404(ChecklistTemplate, template_id)
     offset = -1 if request.form.get("direction") == "up" else 1
     try:
         services.move_item(current_user, template, position, offset)

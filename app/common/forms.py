@@ -33,6 +33,11 @@ class OptionalIdSelect(SelectField):
         super().pre_validate(form)
 
 
+def form_status(form) -> int:
+    """400 for a submitted form that was refused, else 200."""
+    return 400 if form.is_submitted() and (form.errors or form.form_errors) else 200
+
+
 def show_domain_error(form, error: DomainError) -> None:
     """Put a service's refusal beside the field it names, or above the form."""
     field = getattr(form, error.field, None) if error.field else None

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from app.auth.queries import departments
 from app.common.errors import DomainError
-from app.common.forms import optional_int, show_domain_error
+from app.common.forms import form_status, optional_int, show_domain_error
 from app.common.permissions import require
 from app.common.time import local_today
 from app.extensions import db
@@ -118,5 +118,4 @@ def _location_fields(form: LocationForm) -> dict:
 
 
 def _form_page(form, location):
-    status = 400 if form.is_submitted() and (form.errors or form.form_errors) else 200
-    return render_template("locations/form.html", form=form, location=location), status
+    return render_template("locations/form.html", form=form, location=location), form_status(form)
