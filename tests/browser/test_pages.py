@@ -49,8 +49,10 @@ def test_switching_language_changes_the_page_and_stays(page, live_server, shot):
 
 
 ROLE_PAGES = {
-    "admin": ["/", "/admin", "/admin/users", "/admin/users/new", "/admin/departments",
-              "/locations", "/locations/new", "/checklists/", "/account/password"],
+    "admin": ["/", "/admin", "/admin/users", "/admin/users/new", "/admin/users/1",
+              "/admin/departments", "/admin/departments/1", "/locations", "/locations/new",
+              "/locations/O2-1F-01/edit", "/checklists/", "/checklists/1", "/checklists/1/items/1",
+              "/checklists/1/items/new", "/account/password"],
     "manager": ["/", "/locations"],
     "lead_zwk": ["/", "/locations"],
     "guard1": ["/", "/locations"],
