@@ -5,6 +5,8 @@ PORT   ?= 5000
 PIP    := $(BIN)/pip install --quiet --disable-pip-version-check
 CATALOGS := $(wildcard app/translations/*/LC_MESSAGES/messages.po)
 export FLASK_APP := wsgi.py
+# The demo and the tests run as development; a server sets SAFEROUND_ENV=production (the default).
+export SAFEROUND_ENV ?= development
 
 .PHONY: run test setup test-setup system-packages translations update-translations bench
 

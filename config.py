@@ -31,14 +31,18 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024
     WTF_CSRF_TIME_LIMIT = None  # a checklist may stay open for a whole patrol round
+    ALLOWS_DEMO_SECRET = False
 
 
 class DevelopmentConfig(Config):
-    DEBUG = True
+    """The demo on one machine (`make run`): the demo key is accepted here and in tests only."""
+
+    ALLOWS_DEMO_SECRET = True
 
 
 class TestingConfig(Config):
     TESTING = True
+    ALLOWS_DEMO_SECRET = True
     SECRET_KEY = "testing"
     WTF_CSRF_ENABLED = False
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast for tests; production keeps scrypt
@@ -58,5 +62,9 @@ CONFIGS = {
 
 
 def config_from_env():
-    """The settings class named by SAFEROUND_ENV (development when unset)."""
-    return CONFIGS[os.environ.get("SAFEROUND_ENV", "development")]
+    """The settings class named by SAFEROUND_ENV; production when unset, so a server that
+    forgot to say fails closed (it then needs SECRET_KEY)."""
+    name = os.environ.get("SAFEROUND_ENV", "production")
+    if name not in CONFIGS:
+        raise RuntimeError(f"SAFEROUND_ENV must be one of {', '.join(CONFIGS)}, not {name!r}.")
+    return CONFIGS[name]

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 
 from app.extensions import babel, csrf, db, login_manager, migrate
-from config import DEMO_SECRET_KEY, ProductionConfig, config_from_env
+from config import DEMO_SECRET_KEY, config_from_env
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -23,7 +23,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     config = config_from_env()
     app.config.from_object(config)
     app.config.update(overrides or {})
-    _check_secrets(app, config)
+    _check_secrets(app)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.config["SQLALCHEMY_DATABASE_URI"]:
         db_path = Path(app.instance_path) / "saferound.db"
@@ -40,9 +40,11 @@ def create_app(overrides: dict | None = None) -> Flask:
     return app
 
 
-def _check_secrets(app: Flask, config) -> None:
-    if issubclass(config, ProductionConfig) and app.config["SECRET_KEY"] == DEMO_SECRET_KEY:
-        raise RuntimeError("Set SECRET_KEY in the environment: the demo key is not for production.")
+def _check_secrets(app: Flask) -> None:
+    if app.config["SECRET_KEY"] == DEMO_SECRET_KEY and not app.config["ALLOWS_DEMO_SECRET"]:
+        raise RuntimeError(
+            "Set SECRET_KEY in the environment: the demo key is only for SAFEROUND_ENV=development."
+        )
 
 
 def _init_extensions(app: Flask) -> None:

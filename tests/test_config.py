@@ -7,8 +7,12 @@ from app import create_app
 from app.extensions import db
 
 
-def test_production_refuses_the_demo_secret(monkeypatch, tmp_path):
-    monkeypatch.setenv("SAFEROUND_ENV", "production")
+@pytest.mark.parametrize("env", ["production", None])
+def test_production_and_unset_env_refuse_the_demo_secret(monkeypatch, tmp_path, env):
+    if env:
+        monkeypatch.setenv("SAFEROUND_ENV", env)
+    else:
+        monkeypatch.delenv("SAFEROUND_ENV")
     monkeypatch.delenv("SECRET_KEY", raising=False)
     monkeypatch.setenv("SAFEROUND_INSTANCE", str(tmp_path))
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
@@ -36,6 +40,18 @@ def test_csrf_is_enforced_outside_tests(tmp_path, monkeypatch):
                       "WTF_CSRF_ENABLED": True})
     with app.app_context():
         db.create_all()
-        response = app.test_client().post("/login", data={"username": "a", "password": "b"})
+        client = app.test_client()
+        response = client.post("/language", data={"lang": "en"})
         assert response.status_code == 400
+        with client.session_transaction() as session:
+            assert "lang" not in session
         db.engine.dispose()
+
+
+def test_demo_refuses_to_load_in_production(monkeypatch, tmp_path):
+    monkeypatch.setenv("SAFEROUND_ENV", "production")
+    monkeypatch.setenv("SAFEROUND_INSTANCE", str(tmp_path))
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.db'}",
+                      "SECRET_KEY": "a-real-secret"})
+    result = app.test_cli_runner().invoke(args=["demo", "load"])
+    assert result.exit_code != 0 and "SAFEROUND_ENV=development" in result.output

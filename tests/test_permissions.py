@@ -77,8 +77,7 @@ def test_matrix_covers_every_page(app):
     for method, pattern, _, _ in MATRIX:
         url = pattern.format(code="X", token="t", tid=1, uid=1, did=1)
         covered.add(adapter.match(url, method=method)[0])
-    public = {"static", "auth.login", "auth.logout", "main.set_language", "auth.reset_password",
-              "auth.create_user", "auth.edit_department"}
+    public = {"static", "auth.login", "auth.logout", "main.set_language"}
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
     assert endpoints - covered - public == set()
 
@@ -91,3 +90,22 @@ def test_unknown_permission_is_an_error(app):
 def test_disabled_user_has_no_permission(app):
     user = make_user("admin", active=False)
     assert not can(user, "admin.manage")
+
+
+def test_lead_does_not_see_another_departments_hazards_at_its_location(client, login):
+    from tests.factories import make_hazard
+
+    hazard = make_hazard(description="别科室的隐患")
+    db.session.commit()
+    login("dept_lead")
+    page = client.get(f"/locations/{hazard.location.code}").text
+    assert "别科室的隐患" not in page and hazard.number not in page
+
+
+def test_lead_sees_own_departments_hazards(client, login):
+    from tests.factories import make_hazard
+
+    hazard = make_hazard(description="本科室的隐患")
+    db.session.commit()
+    login("dept_lead", department=hazard.department)
+    assert "本科室的隐患" in client.get(f"/locations/{hazard.location.code}").text

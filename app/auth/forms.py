@@ -48,7 +48,9 @@ class UserForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.department_id.choices = department_choices(none_label=_l("— none —"))
+        self.department_id.choices = department_choices(
+            keep_id=getattr(kwargs.get("obj"), "department_id", None), none_label=_l("— none —")
+        )
 
 
 class NewUserForm(UserForm):

@@ -23,7 +23,10 @@ def users() -> list[User]:
     )
 
 
-def department_choices(none_label=None) -> list:
-    """Select options for departments, with an empty first option when none_label is given."""
-    pairs = [(d.id, f"{d.code} · {d.name}") for d in departments()]
+def department_choices(none_label=None, keep_id: int | None = None) -> list:
+    """Select options for the active departments (and `keep_id`, the record's own even when
+    inactive), with an empty first option when none_label is given."""
+    query = select(Department).order_by(Department.code)
+    query = query.where(Department.is_active | (Department.id == keep_id))
+    pairs = [(d.id, f"{d.code} · {d.name}") for d in db.session.scalars(query)]
     return choices([("", none_label), *pairs] if none_label is not None else pairs)

@@ -1,6 +1,8 @@
 """Creating and changing users and departments. Services check first, then change, then flush."""
 
 import re
+import secrets
+from functools import cache
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -19,9 +21,20 @@ MIN_PASSWORD_LENGTH = 8
 def authenticate(username: str, password: str) -> User | None:
     """The active user with these credentials, or None."""
     user = db.session.scalar(select(User).where(User.username == username.strip().lower()))
-    if user is None or not user.active or not user.check_password(password):
+    if user is None:
+        # Hash anyway, so the answer takes as long whether or not the username exists.
+        User(password_hash=_dummy_hash()).check_password(password)
+        return None
+    if not user.check_password(password) or not user.active:
         return None
     return user
+
+
+@cache
+def _dummy_hash() -> str:
+    user = User()
+    user.set_password(secrets.token_hex(16))
+    return user.password_hash
 
 
 def _check_password(password: str, field: str = "password") -> None:

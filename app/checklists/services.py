@@ -52,6 +52,10 @@ def rename_template(actor, template: ChecklistTemplate, *, name_zh: str, name_en
 
 def editable_version(actor, template: ChecklistTemplate) -> ChecklistVersion:
     """The current version if no inspection used it, else a new copy of it to edit."""
+    # Lock the template row (PostgreSQL) so two editors cannot both fork version N+1.
+    db.session.execute(
+        select(ChecklistTemplate.id).where(ChecklistTemplate.id == template.id).with_for_update()
+    )
     current = template.current_version
     if current is not None and not is_used(current):
         return current

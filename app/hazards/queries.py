@@ -32,9 +32,7 @@ def open_hazards(user, *, location=None, limit: int = 10) -> list[Hazard]:
     )
     if location is not None:
         query = query.where(Hazard.location_id == location.id)
-    else:
-        query = scope_to_department(query, user, Hazard.department_id)
-    return list(db.session.scalars(query))
+    return list(db.session.scalars(scope_to_department(query, user, Hazard.department_id)))
 
 
 def is_complete_commitments(hazard: Hazard) -> bool:

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.common.errors import DomainError
 from app.common.permissions import can, sees_all_departments
-from app.common.time import utcnow
+from app.common.time import local_today, utcnow
 from app.common.vocab import HAZARD_STATUSES, OPEN_HAZARD_STATUSES
 from app.extensions import db
 from app.hazards.deadlines import default_deadline
@@ -85,13 +85,15 @@ def _append_event(hazard, action, actor, *, from_status, note="", data=None, at=
 def report(actor, *, location, description, level, department=None, item_result=None,
            category="", found_at: datetime | None = None) -> Hazard:
     """Open a new hazard card in `reported` state with its first event."""
+    if not can(actor, "inspections.perform"):
+        raise DomainError(_("Your role may not report hazards."))
     if level not in ("general", "major"):
         raise DomainError(_("Choose general or major."), "level")
     if not description.strip():
         raise DomainError(_("Describe the hazard."), "description")
     found_at = found_at or utcnow()
     hazard = Hazard(
-        number=next_hazard_number(found_at.year),
+        number=next_hazard_number(local_today(found_at).year),
         location=location,
         item_result=item_result,
         description=description.strip(),
@@ -120,11 +122,27 @@ def _may(actor, hazard, move) -> bool:
     return sees_all_departments(actor) or hazard.department_id == actor.department_id
 
 
-def _rectifier_id(hazard: Hazard) -> int | None:
+def _rectifier_ids(hazard: Hazard) -> set[int]:
+    """Who started or submitted the rectification since it was last assigned or reopened."""
+    ids = set()
     for event in reversed(hazard.events):
-        if event.action == "submit":
-            return event.actor_id
-    return None
+        if event.action in ("assign", "reopen"):
+            break
+        if event.action in ("start", "submit"):
+            ids.add(event.actor_id)
+    return ids
+
+
+def _check_assignment(hazard: Hazard, responsible, deadline_on) -> None:
+    if responsible is not None and not (
+        responsible.active
+        and can(responsible, "hazards.rectify")
+        and (sees_all_departments(responsible) or responsible.department_id == hazard.department_id)
+    ):
+        raise DomainError(_("The responsible person must be an active safety lead of the "
+                            "hazard's department, or a manager."), "responsible_id")
+    if deadline_on is not None and deadline_on < local_today():
+        raise DomainError(_("The deadline cannot be in the past."), "deadline_on")
 
 
 def apply(hazard: Hazard, action: str, *, actor, note: str = "", at: datetime | None = None,
@@ -145,12 +163,15 @@ def apply(hazard: Hazard, action: str, *, actor, note: str = "", at: datetime | 
     if action == "start" and hazard.level == "major" and not is_complete_commitments(hazard):
         raise DomainError(_("A major hazard needs its five commitments (measures, responsible "
                             "person, funds, deadline, contingency plan) before rectifying."))
-    if action == "verify" and _rectifier_id(hazard) == actor.id:
+    if action == "verify" and actor.id in _rectifier_ids(hazard):
         raise DomainError(_("Someone other than the person who rectified it must verify."))
+    if action == "assign":
+        _check_assignment(hazard, responsible, deadline_on)
     at = at or utcnow()
     data = {}
     if action == "assign":
-        hazard.responsible = responsible or hazard.responsible
+        if responsible is not None:
+            hazard.responsible_id = responsible.id
         hazard.deadline_on = deadline_on or hazard.deadline_on or default_deadline(
             hazard.level, hazard.found_at)
         data = {"responsible_id": hazard.responsible_id,

@@ -25,6 +25,5 @@ def recent_inspections(user, *, location=None, limit: int = 5) -> list[tuple[Ins
     )
     if location is not None:
         query = query.where(Inspection.location_id == location.id)
-    else:
-        query = scope_to_department(query, user, Location.department_id)
+    query = scope_to_department(query, user, Location.department_id)
     return [tuple(row) for row in db.session.execute(query)]

@@ -33,5 +33,7 @@ class LocationForm(FlaskForm):
         super().__init__(*args, **kwargs)
         none = ("", _l("— choose —"))
         self.location_type_id.choices = choices([none] + [(t.id, t.name) for t in location_types()])
-        self.department_id.choices = department_choices(none_label=none[1])
+        self.department_id.choices = department_choices(
+            keep_id=getattr(kwargs.get("obj"), "department_id", None), none_label=none[1]
+        )
         self.risk_level.choices = choices([none, *RISK_LEVELS.items()])

@@ -118,3 +118,22 @@ def test_duplicate_department_code_is_refused(client, login):
     assert response.status_code == 400
     assert "The code ZWK is taken." in response.text
     assert _count(Department) == before
+
+
+def test_user_of_an_inactive_department_can_still_be_edited(client, login):
+    login("admin")
+    closed = make_department(is_active=False)
+    lead = make_user("dept_lead", department=closed)
+    db.session.commit()
+    data = _user_form(username=lead.username, role="dept_lead", department_id=str(closed.id))
+    del data["active"]
+    assert client.post(f"/admin/users/{lead.id}", data=data).status_code == 302
+    assert db.session.get(User, lead.id).active is False
+
+
+def test_an_inactive_department_cannot_be_chosen_for_someone_else(client, login):
+    login("admin")
+    closed = make_department(is_active=False)
+    db.session.commit()
+    response = client.post("/admin/users/new", data=_user_form(department_id=str(closed.id)))
+    assert response.status_code == 400 and 'id="department_id-err"' in response.text

@@ -68,11 +68,14 @@ def test_removing_an_item_closes_the_gap(app):
     ({"kind": "dance"}, "kind"),
     ({"default_level": "huge"}, "default_level"),
 ])
-def test_inconsistent_items_are_refused(app, overrides, field):
-    template = make_template(items=1)
+def test_inconsistent_items_are_refused_and_nothing_forks(app, overrides, field):
+    location = make_location()
+    template = make_template(location.location_type, items=1)
+    make_inspection(location, template.current_version)
     with pytest.raises(DomainError) as refused:
         services.add_item(make_user("admin"), template, **{**ITEM, **overrides})
     assert refused.value.field == field
+    assert [v.number for v in template.versions] == [1]
     assert len(template.current_version.items) == 1
 
 

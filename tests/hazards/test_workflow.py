@@ -111,3 +111,62 @@ def test_overdue_is_the_same_in_python_and_sql(app):
     assert late.is_overdue(today)
     found = db.session.scalars(select(Hazard.number).where(Hazard.is_overdue(today))).all()
     assert found == [late.number]
+
+
+def test_assign_event_records_the_responsible_person(app):
+    hazard = make_hazard()
+    lead = make_user("dept_lead", department=hazard.department)
+    event = workflow.apply(hazard, "assign", actor=make_user("manager"), responsible=lead)
+    assert hazard.responsible_id == lead.id
+    assert event.data["responsible_id"] == lead.id
+    assert event.hash == workflow.event_hash(hazard.number, event)
+
+
+@pytest.mark.parametrize("who", ["viewer", "inspector", "other_lead", "disabled_lead"])
+def test_assign_refuses_an_unsuitable_responsible_person(app, who):
+    hazard = make_hazard()
+    responsible = {
+        "viewer": lambda: make_user("viewer"),
+        "inspector": lambda: make_user("inspector", department=hazard.department),
+        "other_lead": lambda: make_user("dept_lead", department=make_department()),
+        "disabled_lead": lambda: make_user("dept_lead", department=hazard.department,
+                                           active=False),
+    }[who]()
+    with pytest.raises(DomainError) as refused:
+        workflow.apply(hazard, "assign", actor=make_user("manager"), responsible=responsible)
+    assert refused.value.field == "responsible_id"
+    assert hazard.status == "reported" and len(hazard.events) == 1
+
+
+def test_assign_refuses_a_deadline_in_the_past(app):
+    from datetime import date
+
+    hazard = make_hazard()
+    with pytest.raises(DomainError) as refused:
+        workflow.apply(hazard, "assign", actor=make_user("manager"), deadline_on=date(2020, 1, 1))
+    assert refused.value.field == "deadline_on"
+
+
+def test_viewer_may_not_report(app):
+    with pytest.raises(DomainError):
+        workflow.report(make_user("viewer"), location=make_location(), description="x",
+                        level="general")
+
+
+def test_whoever_started_the_rectification_may_not_verify(app):
+    hazard = make_hazard(status="assigned")
+    manager, other = make_user("manager"), make_user("manager")
+    workflow.apply(hazard, "start", actor=manager)
+    workflow.apply(hazard, "submit", actor=other)
+    with pytest.raises(DomainError):
+        workflow.apply(hazard, "verify", actor=manager)
+
+
+def test_card_number_year_is_the_hospitals_local_year(app):
+    from datetime import datetime
+
+    reporter = make_user()
+    # 2026-12-31 17:30 UTC is already 1 January 2027 in Shanghai.
+    hazard = workflow.report(reporter, location=make_location(), description="x",
+                             level="general", found_at=datetime(2026, 12, 31, 17, 30))
+    assert hazard.number.startswith("YH-2027-")
