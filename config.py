@@ -23,6 +23,9 @@ class Config:
         "general": int(os.environ.get("DEADLINE_DAYS_GENERAL", "7")),
         "major": int(os.environ.get("DEADLINE_DAYS_MAJOR", "30")),
     }
+    # A photo whose EXIF time is this long before the inspection began is flagged as
+    # possibly not taken on site.
+    PHOTO_OFF_SITE_MINUTES = int(os.environ.get("PHOTO_OFF_SITE_MINUTES", "30"))
     LANGUAGES = ("zh_Hans", "en")
     BABEL_DEFAULT_LOCALE = "zh_Hans"
     BABEL_TRANSLATION_DIRECTORIES = "translations"

@@ -3,7 +3,7 @@
 import os
 from pathlib import Path
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_babel import format_date, format_datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
@@ -83,10 +83,15 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 def _register_blueprints(app: Flask) -> None:
     from app.auth.views import bp as auth_bp
     from app.checklists.views import bp as checklists_bp
+    from app.hazards.views import bp as hazards_bp
+    from app.inspections.views import bp as inspections_bp
     from app.locations.views import bp as locations_bp
     from app.main.views import bp as main_bp
+    from app.photos.views import bp as photos_bp
 
-    for blueprint in (main_bp, auth_bp, locations_bp, checklists_bp):
+    blueprints = (main_bp, auth_bp, locations_bp, checklists_bp, inspections_bp, hazards_bp,
+                  photos_bp)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
 
 
@@ -107,10 +112,27 @@ def _register_templates(app: Flask) -> None:
 
 
 def _register_errors(app: Flask) -> None:
-    for code in (400, 403, 404, 413, 500):
+    for code in (400, 403, 404, 500):
         app.register_error_handler(
             code, lambda e, code=code: (render_template("errors/error.html", code=code), code)
         )
+    app.register_error_handler(413, _too_large)
+
+
+# Read and drop an oversized body (up to this much) before answering, so the phone gets the
+# page below instead of a connection reset in the middle of its upload.
+DRAIN_LIMIT = 128 * 1024 * 1024
+
+
+def _too_large(_error):
+    stream = request.environ.get("wsgi.input")
+    remaining = min(request.content_length or 0, DRAIN_LIMIT)
+    while stream is not None and remaining > 0:
+        chunk = stream.read(min(remaining, 1024 * 1024))
+        if not chunk:
+            break
+        remaining -= len(chunk)
+    return render_template("errors/error.html", code=413), 413
 
 
 def _register_commands(app: Flask) -> None:

@@ -4,10 +4,16 @@ import pytest
 
 from app.common.permissions import ROLES, can
 from app.extensions import db
-from tests.factories import make_location, make_template, make_user
+from app.inspections.models import Photo
+from app.photos import storage
+from app.photos.pipeline import Watermark, process
+from tests.factories import make_hazard, make_inspection, make_location, make_template, make_user
+from tests.images import jpeg
 
 ALL = set(ROLES)
 ADMIN = {"admin"}
+PERFORM = {"admin", "manager", "dept_lead", "inspector"}
+PRINT = {"admin", "manager"}
 ANON = "anonymous"
 
 
@@ -17,10 +23,20 @@ def world(app):
     location = make_location()
     template = make_template(location.location_type, items=2)
     other = make_user("viewer")
+    inspection = make_inspection(location, template.current_version, outcomes=("fail", "pass"))
+    photo = process(jpeg(), Watermark(location.code, "2026-11-24 14:00", "李强"))
+    storage.store(app.config["PHOTO_DIR"], photo.image, photo.sha256)
+    storage.store(app.config["PHOTO_DIR"], photo.thumbnail, photo.thumb_sha256)
+    inspection.results[0].photos.append(Photo(
+        sha256=photo.sha256, thumb_sha256=photo.thumb_sha256, width=photo.width,
+        height=photo.height, size_bytes=len(photo.image), uploaded_by=inspection.inspector))
+    hazard = make_hazard(location=location)
     db.session.commit()
     return {
         "code": location.code, "token": location.qr_token, "tid": template.id,
-        "uid": other.id, "did": location.department_id,
+        "uid": other.id, "did": location.department_id, "iid": inspection.id,
+        "number": hazard.number, "sha": photo.sha256, "thumb": photo.thumb_sha256,
+        "department": location.department,
     }
 
 
@@ -50,6 +66,14 @@ MATRIX = [
     ("GET", "/admin/departments", ADMIN, 200),
     ("GET", "/admin/departments/new", ADMIN, 200),
     ("GET", "/admin/departments/{did}", ADMIN, 200),
+    ("GET", "/locations/{code}/inspect", PERFORM, 200),
+    ("GET", "/locations/{code}/label.png", PRINT, 200),
+    ("GET", "/locations/labels", PRINT, 200),
+    ("GET", "/inspections", ALL, 200),
+    ("GET", "/inspections/{iid}", ALL, 200),
+    ("GET", "/photos/{sha}.jpg", ALL, 200),
+    ("GET", "/photos/{thumb}/thumb.jpg", ALL, 200),
+    ("POST", "/hazards/{number}/amend", PERFORM, 302),
 ]
 
 
@@ -58,7 +82,9 @@ MATRIX = [
                          ids=[f"{m} {p}" for m, p, _, _ in MATRIX])
 def test_page_permission(client, login, world, role, method, pattern, allowed, ok_status):
     if role != ANON:
-        login(role)
+        # Leads and inspectors belong to the department that owns the records.
+        login(role, **({"department": world["department"]}
+                       if role in ("dept_lead", "inspector") else {}))
     url = pattern.format(**world)
     response = client.open(url, method=method)
     if role == ANON:
@@ -75,7 +101,8 @@ def test_matrix_covers_every_page(app):
     covered = set()
     adapter = app.url_map.bind("localhost")
     for method, pattern, _, _ in MATRIX:
-        url = pattern.format(code="X", token="t", tid=1, uid=1, did=1)
+        url = pattern.format(code="X", token="t", tid=1, uid=1, did=1, iid=1, number="N",
+                             sha="a" * 64, thumb="b" * 64)
         covered.add(adapter.match(url, method=method)[0])
     public = {"static", "auth.login", "auth.logout", "main.set_language"}
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}

@@ -23,6 +23,10 @@ class ChecklistTemplate(db.Model):
     location_type_id: Mapped[int] = mapped_column(ForeignKey("location_types.id"), unique=True)
     name_zh: Mapped[str] = mapped_column(String(120))
     name_en: Mapped[str] = mapped_column(String(160))
+    # Inspection kinds whose checklist offers "all remaining pass" (comma-separated codes):
+    # on for patrols by default, off for leadership inspections.
+    quick_pass_kinds: Mapped[str] = mapped_column(String(80), default="patrol",
+                                                  server_default="patrol")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     location_type: Mapped[LocationType] = relationship()
@@ -33,6 +37,9 @@ class ChecklistTemplate(db.Model):
     @property
     def name(self) -> str:
         return localized(self, "name")
+
+    def allows_quick_pass(self, kind: str) -> bool:
+        return kind in self.quick_pass_kinds.split(",")
 
     @property
     def current_version(self) -> "ChecklistVersion | None":
@@ -53,6 +60,9 @@ class ChecklistVersion(db.Model):
     number: Mapped[int]
     note: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Set when a checklist on this version is first served to an inspector: a phone may keep
+    # it offline and submit later, so from then on the version is frozen.
+    first_served_at: Mapped[datetime | None]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     template: Mapped[ChecklistTemplate] = relationship(back_populates="versions")

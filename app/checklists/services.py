@@ -17,11 +17,20 @@ ITEM_FIELDS = (
 
 
 def is_used(version: ChecklistVersion) -> bool:
-    """Whether any inspection was filled in on this version."""
+    """Whether the version was served to an inspector or an inspection was filled in on it."""
+    if version.first_served_at is not None:
+        return True
     return bool(
         version.id
         and db.session.scalar(select(exists().where(Inspection.version_id == version.id)))
     )
+
+
+def mark_served(version: ChecklistVersion, now) -> None:
+    """Freeze the version: an inspector has it now, perhaps offline."""
+    if version.first_served_at is None:
+        version.first_served_at = now
+        db.session.flush()
 
 
 def create_template(actor, *, location_type, name_zh: str, name_en: str) -> ChecklistTemplate:
@@ -90,6 +99,8 @@ def _check_item(fields: dict) -> dict:
     cleaned = {f: fields.get(f) for f in ITEM_FIELDS}
     for text in ("prompt_zh", "prompt_en", "guidance_zh", "guidance_en", "unit"):
         cleaned[text] = (cleaned[text] or "").strip()
+    for flag in ("is_required", "photo_required_on_fail"):
+        cleaned[flag] = bool(cleaned[flag])
     return cleaned
 
 

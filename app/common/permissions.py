@@ -16,6 +16,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "hazards.view": EVERYONE,
     "hazards.rectify": frozenset({"admin", "manager", "dept_lead"}),
     "hazards.manage": frozenset({"admin", "manager"}),
+    "labels.print": frozenset({"admin", "manager"}),
     "admin.manage": frozenset({"admin"}),
 }
 
@@ -63,3 +64,8 @@ def scope_to_department(query, user, department_column):
     if sees_all_departments(user):
         return query
     return query.where(department_column == user.department_id)
+
+
+def sees_department(user, department_id: int) -> bool:
+    """Whether the user may see records owned by `department_id`."""
+    return sees_all_departments(user) or user.department_id == department_id

@@ -23,3 +23,8 @@ def to_local(at: datetime) -> datetime:
 def local_today(now: datetime | None = None) -> date:
     """The hospital's calendar date at `now` (UTC, naive)."""
     return to_local(now or utcnow()).date()
+
+
+def local_to_utc(local: datetime) -> datetime:
+    """A naive datetime on the hospital's clock (as cameras write EXIF) as naive UTC."""
+    return local.replace(tzinfo=hospital_tz()).astimezone(UTC).replace(tzinfo=None)

@@ -118,7 +118,9 @@ def _templates(types) -> dict[str, ChecklistTemplate]:
                     guidance_en=item.get("guidance_en", ""),
                     photo_required_on_fail=item.get("photo_on_fail", False),
                     default_level=item.get("level", "general"),
-                    is_required=item["kind"] != "text",
+                    # Readings and names are optional, so an all-clear patrol stays a
+                    # three-tap round; a reading outside its range still fails.
+                    is_required=item["kind"] == "pass_fail",
                     min_value=item.get("min"), max_value=item.get("max"),
                     unit=item.get("unit") or "",
                 ))

@@ -183,3 +183,26 @@ def apply(hazard: Hazard, action: str, *, actor, note: str = "", at: datetime | 
                           at=at)
     db.session.flush()
     return event
+
+
+def amend(hazard: Hazard, *, actor, level: str, description: str) -> HazardEvent | None:
+    """The finder corrects level or description while the card is still only reported."""
+    if hazard.status != "reported" or hazard.reported_by_id != actor.id:
+        raise DomainError(_("Only the person who reported it can correct a card, and only "
+                            "before it is assigned."))
+    if level not in ("general", "major"):
+        raise DomainError(_("Choose general or major."), "level")
+    description = (description or "").strip()
+    if not description:
+        raise DomainError(_("Describe the hazard."), "description")
+    changes = {}
+    if level != hazard.level:
+        changes["level"] = [hazard.level, level]
+    if description != hazard.description:
+        changes["description"] = [hazard.description, description]
+    if not changes:
+        return None
+    hazard.level, hazard.description = level, description
+    event = _append_event(hazard, "amend", actor, from_status=hazard.status, data=changes)
+    db.session.flush()
+    return event

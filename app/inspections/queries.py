@@ -1,23 +1,36 @@
 """Shared reads of inspections."""
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 
+from sqlalchemy import and_, exists, func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.auth.queries import departments
 from app.common.permissions import scope_to_department
+from app.common.time import local_to_utc
+from app.common.vocab import INSPECTION_KINDS
 from app.extensions import db
+from app.hazards.models import Hazard
 from app.inspections.models import Inspection, ItemResult
 from app.locations.models import Location
+from app.locations.queries import list_locations
+
+PAGE_SIZE = 25
 
 
-def recent_inspections(user, *, location=None, limit: int = 5) -> list[tuple[Inspection, int]]:
-    """The latest inspections the user can see, each with its number of failed items."""
-    failures = (
+def _failures():
+    return (
         select(func.count())
         .where(ItemResult.inspection_id == Inspection.id, ItemResult.outcome == "fail")
         .scalar_subquery()
     )
+
+
+def recent_inspections(user, *, location=None, limit: int = 5) -> list[tuple[Inspection, int]]:
+    """The latest inspections the user can see, each with its number of failed items."""
     query = (
-        select(Inspection, failures)
+        select(Inspection, _failures())
         .join(Inspection.location)
         .options(joinedload(Inspection.location), joinedload(Inspection.inspector))
         .order_by(Inspection.received_at.desc(), Inspection.id.desc())
@@ -27,3 +40,101 @@ def recent_inspections(user, *, location=None, limit: int = 5) -> list[tuple[Ins
         query = query.where(Inspection.location_id == location.id)
     query = scope_to_department(query, user, Location.department_id)
     return [tuple(row) for row in db.session.execute(query)]
+
+
+def hazards_of(inspection: Inspection) -> list[Hazard]:
+    """The hazard cards an inspection's failed items opened."""
+    return list(db.session.scalars(
+        select(Hazard).join(Hazard.item_result)
+        .where(ItemResult.inspection_id == inspection.id)
+        .options(selectinload(Hazard.item_result).selectinload(ItemResult.item))
+        .order_by(Hazard.id)))
+
+
+def _date_arg(value) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+@dataclass
+class InspectionFilters:
+    location_id: int | None = None
+    department_id: int | None = None
+    kind: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    result: str | None = None  # "failed" or "passed"
+    page: int = 1
+
+    @classmethod
+    def from_args(cls, args) -> "InspectionFilters":
+        kind = args.get("kind")
+        result = args.get("result")
+        return cls(
+            location_id=args.get("location", type=int),
+            department_id=args.get("department", type=int),
+            kind=kind if kind in INSPECTION_KINDS else None,
+            date_from=_date_arg(args.get("from")),
+            date_to=_date_arg(args.get("to")),
+            result=result if result in ("failed", "passed") else None,
+            page=max(1, args.get("page", 1, type=int) or 1),
+        )
+
+    def args(self, **changes) -> dict:
+        """Query-string arguments for these filters (with `changes`), for links."""
+        values = {"location": self.location_id, "department": self.department_id,
+                  "kind": self.kind, "from": self.date_from, "to": self.date_to,
+                  "result": self.result, "page": self.page, **changes}
+        return {k: v for k, v in values.items() if v not in (None, "")}
+
+
+@dataclass
+class Page:
+    rows: list[tuple[Inspection, int]]
+    total: int
+    number: int
+    pages: int
+
+
+def inspection_page(user, filters: InspectionFilters) -> Page:
+    """One page of the inspections the user may see that match `filters`, newest first."""
+    conditions = []
+    if filters.location_id:
+        conditions.append(Inspection.location_id == filters.location_id)
+    if filters.department_id:
+        conditions.append(Location.department_id == filters.department_id)
+    if filters.kind:
+        conditions.append(Inspection.kind == filters.kind)
+    if filters.date_from:
+        conditions.append(Inspection.received_at >= local_to_utc(
+            datetime.combine(filters.date_from, time())))
+    if filters.date_to:
+        conditions.append(Inspection.received_at < local_to_utc(
+            datetime.combine(filters.date_to + timedelta(days=1), time())))
+    failed = exists().where(ItemResult.inspection_id == Inspection.id,
+                            ItemResult.outcome == "fail")
+    if filters.result == "failed":
+        conditions.append(failed)
+    elif filters.result == "passed":
+        conditions.append(~failed)
+    base = scope_to_department(
+        select(Inspection).join(Inspection.location).where(and_(True, *conditions)),
+        user, Location.department_id)
+    total = db.session.scalar(select(func.count()).select_from(base.subquery()))
+    pages = max(1, -(-total // PAGE_SIZE))
+    number = min(filters.page, pages)
+    query = (
+        base.add_columns(_failures())
+        .options(joinedload(Inspection.location).joinedload(Location.department),
+                 joinedload(Inspection.inspector))
+        .order_by(Inspection.received_at.desc(), Inspection.id.desc())
+        .limit(PAGE_SIZE).offset((number - 1) * PAGE_SIZE)
+    )
+    rows = [tuple(row) for row in db.session.execute(query)]
+    return Page(rows=rows, total=total, number=number, pages=pages)
+
+
+def filter_choices() -> dict:
+    return {"locations": list_locations(include_inactive=True), "departments": departments()}

@@ -1,11 +1,25 @@
-"""Location pages: browse, show, open by QR, and the administrator's editing."""
+"""Location pages: browse, show, open by QR, labels, and the administrator's editing."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+import hashlib
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from sqlalchemy import select
 
 from app.auth.queries import departments
+from app.common import qr
 from app.common.errors import DomainError
 from app.common.forms import form_status, optional_int, show_domain_error
 from app.common.permissions import require
@@ -13,6 +27,7 @@ from app.common.time import local_today
 from app.extensions import db
 from app.hazards.queries import open_hazards
 from app.inspections.queries import recent_inspections
+from app.inspections.services import default_kind
 from app.locations import services
 from app.locations.forms import LocationForm
 from app.locations.models import Location
@@ -55,7 +70,48 @@ def show(code):
         hazards=open_hazards(current_user, location=location, limit=20),
         inspections=recent_inspections(current_user, location=location, limit=5),
         today=local_today(),
+        start_kind=default_kind(current_user),
     )
+
+
+def scan_url(location: Location) -> str:
+    """The address a label encodes: the hospital's public base URL and the location's token."""
+    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    return base + url_for("locations.scan", token=location.qr_token)
+
+
+@bp.get("/locations/<code>/label.<any(png, svg):fmt>")
+@require("labels.print")
+def label(code, fmt):
+    location = get_location_or_404(code)
+    args = (scan_url(location), location.code, location.name_zh, location.name_en)
+    if fmt == "png":
+        response = make_response(qr.label_png(*args))
+        response.mimetype = "image/png"
+    else:
+        response = make_response(qr.label_svg(*args))
+        response.mimetype = "image/svg+xml"
+    response.headers["Content-Disposition"] = f'inline; filename="{location.code}.{fmt}"'
+    # Everything printed is in the ETag (hashed: headers carry no Chinese), so a rotated token
+    # or a renamed place is a new label.
+    printed = "\n".join((*args, fmt)).encode()
+    response.set_etag(hashlib.sha256(printed).hexdigest()[:32])
+    response.cache_control.private = True
+    return response.make_conditional(request)
+
+
+@bp.get("/locations/labels")
+@require("labels.print")
+def labels():
+    """Choose locations, then an A4 sheet of their labels ready to print."""
+    codes = request.args.getlist("code")
+    if not codes:
+        return render_template("locations/label_chooser.html",
+                               locations=list_locations(), departments=departments())
+    chosen = [loc for loc in list_locations(include_inactive=True) if loc.code in set(codes)]
+    sheet = [(loc, Markup(qr.label_svg(scan_url(loc), loc.code, loc.name_zh, loc.name_en)))
+             for loc in chosen]
+    return render_template("locations/label_sheet.html", sheet=sheet)
 
 
 @bp.get("/q/<token>")

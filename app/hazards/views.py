@@ -1,0 +1,38 @@
+"""Hazard pages (the full card comes with the rectification workflow)."""
+
+from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.common.errors import DomainError
+from app.common.forms import safe_next
+from app.common.permissions import require
+from app.extensions import db
+from app.hazards import workflow
+from app.hazards.models import Hazard
+
+bp = Blueprint("hazards", __name__, url_prefix="/hazards")
+
+
+def get_hazard_or_404(number: str) -> Hazard:
+    hazard = db.session.scalar(select(Hazard).where(Hazard.number == number))
+    if hazard is None:
+        abort(404)
+    return hazard
+
+
+@bp.post("/<number>/amend")
+@require("inspections.perform")
+def amend(number):
+    """The finder corrects level and description on the confirm step after submitting."""
+    hazard = get_hazard_or_404(number)
+    try:
+        workflow.amend(hazard, actor=current_user, level=request.form.get("level", ""),
+                       description=request.form.get("description", "")[:2000])
+    except DomainError as e:
+        flash(e.message, "error")
+    else:
+        db.session.commit()
+        flash(_("Card %(number)s saved.", number=hazard.number), "success")
+    return redirect(safe_next(request.form.get("next")) or url_for("main.index"))

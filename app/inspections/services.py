@@ -1,0 +1,183 @@
+"""Submitting an inspection: answers, photos and the hazards its failures raise, all at once."""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from app.checklists.models import ChecklistItem, ChecklistTemplate, ChecklistVersion
+from app.common.errors import DomainError
+from app.common.permissions import can
+from app.common.time import local_to_utc, utcnow
+from app.common.vocab import INSPECTION_KINDS
+from app.extensions import db
+from app.hazards import workflow
+from app.inspections.models import Inspection, ItemResult, Photo
+from app.photos import storage
+from app.photos.pipeline import ProcessedPhoto
+
+# The kind a role usually does, preselected when it starts an inspection.
+DEFAULT_KIND = {"inspector": "patrol", "dept_lead": "self_check", "manager": "leadership",
+                "admin": "leadership"}
+
+
+def default_kind(user) -> str:
+    return DEFAULT_KIND.get(user.role, "patrol")
+
+
+@dataclass
+class Answer:
+    """What the inspector gave for one item (photos already through the pipeline)."""
+
+    outcome: str | None = None  # pass / fail / na, for pass-fail and photo items
+    number: float | None = None
+    text: str = ""
+    note: str = ""
+    photos: list[ProcessedPhoto] = field(default_factory=list)
+
+
+class AnswerErrors(DomainError):
+    """Some items were not answered as the checklist requires; `by_item` says which and why."""
+
+    def __init__(self, by_item: dict[int, str]):
+        super().__init__(_("Some items need your attention; see the messages beside them."))
+        self.by_item = by_item
+
+
+def version_for(location, version_id: int | None = None) -> ChecklistVersion:
+    """The version a checklist is filled on: the one asked for, if it is this location type's,
+    else the current one."""
+    template = db.session.scalar(
+        select(ChecklistTemplate).where(
+            ChecklistTemplate.location_type_id == location.location_type_id))
+    if template is None or template.current_version is None:
+        raise DomainError(_("No checklist is set up for this type of place yet. Tell the "
+                            "administrator."))
+    if version_id is None:
+        return template.current_version
+    for version in template.versions:
+        if version.id == version_id:
+            return version
+    raise DomainError(_("This checklist does not belong to this place. Reload the page."))
+
+
+def outcome_of(item: ChecklistItem, answer: Answer) -> str | None:
+    """The stored outcome: a number out of its range is a failure, the reading kept."""
+    if item.kind == "number":
+        if answer.number is None:
+            return None
+        low, high = item.min_value, item.max_value
+        too_low = low is not None and answer.number < low
+        too_high = high is not None and answer.number > high
+        return "fail" if too_low or too_high else "pass"
+    if item.kind == "text":
+        return None
+    return answer.outcome
+
+
+def check_answers(version: ChecklistVersion, answers: dict[int, Answer]) -> None:
+    """Raise AnswerErrors unless every required item is answered and every failure that needs
+    a photo has one."""
+    problems = {}
+    for item in version.items:
+        answer = answers.get(item.id, Answer())
+        outcome = outcome_of(item, answer)
+        if item.kind in ("pass_fail", "photo") and answer.outcome not in (None, "pass", "fail",
+                                                                           "na"):
+            problems[item.id] = _("Choose pass, fail or not applicable.")
+        elif item.is_required and item.kind == "number" and answer.number is None:
+            problems[item.id] = _("Enter the reading.")
+        elif item.is_required and item.kind == "text" and not answer.text.strip():
+            problems[item.id] = _("This item needs an answer.")
+        elif item.is_required and item.kind in ("pass_fail", "photo") and outcome is None:
+            problems[item.id] = _("Choose pass, fail or not applicable.")
+        elif item.kind == "photo" and outcome == "pass" and item.is_required and not answer.photos:
+            problems[item.id] = _("Take the photo this item asks for.")
+        elif outcome == "fail" and item.photo_required_on_fail and not answer.photos:
+            problems[item.id] = _("A failed item here needs a photo.")
+    if problems:
+        raise AnswerErrors(problems)
+
+
+def existing_inspection(uuid: str) -> Inspection | None:
+    return db.session.scalar(select(Inspection).where(Inspection.uuid == uuid))
+
+
+def submit_inspection(actor, *, location, version: ChecklistVersion, kind: str, uuid: str,
+                      answers: dict[int, Answer], note: str = "",
+                      started_at: datetime | None = None,
+                      submitted_at: datetime | None = None,
+                      now: datetime | None = None) -> tuple[Inspection, bool]:
+    """Store the inspection, its results, photos and hazards; flushes, the caller commits.
+
+    Returns (inspection, created). A UUID seen before returns that inspection and creates
+    nothing, so a double tap or a retry is harmless.
+    """
+    previous = existing_inspection(uuid)
+    if previous is not None:
+        return previous, False
+    if not can(actor, "inspections.perform"):
+        raise DomainError(_("Your role may not submit inspections."))
+    if kind not in INSPECTION_KINDS:
+        raise DomainError(_("Choose one of the inspection kinds."), "kind")
+    if version.template.location_type_id != location.location_type_id:
+        raise DomainError(_("This checklist does not belong to this place. Reload the page."))
+    check_answers(version, answers)
+
+    now = now or utcnow()
+    inspection = Inspection(uuid=uuid, location=location, version=version, inspector=actor,
+                            kind=kind, note=note.strip(), started_at=started_at,
+                            submitted_at=submitted_at, received_at=now)
+    failed = []
+    photo_dir = current_app.config["PHOTO_DIR"]
+    earliest = (started_at or now) - timedelta(
+        minutes=current_app.config["PHOTO_OFF_SITE_MINUTES"])
+    for item in version.items:
+        answer = answers.get(item.id, Answer())
+        result = ItemResult(item=item, outcome=outcome_of(item, answer), number_value=answer.number,
+                            text_value=answer.text.strip() or None, note=answer.note.strip())
+        inspection.results.append(result)
+        for processed in answer.photos:
+            if processed.image:  # bytes at hand: store them (idempotent, by content)
+                storage.store(photo_dir, processed.image, processed.sha256)
+                storage.store(photo_dir, processed.thumbnail, processed.thumb_sha256)
+            elif not storage.exists(photo_dir, processed.sha256):  # kept from a refused form
+                raise DomainError(_("A photo was lost before it was saved. Take it again."))
+            # EXIF times are the camera's clock, taken to be set to the hospital's time.
+            taken_at = local_to_utc(processed.taken_at) if processed.taken_at else None
+            result.photos.append(Photo(
+                sha256=processed.sha256, thumb_sha256=processed.thumb_sha256,
+                width=processed.width, height=processed.height, size_bytes=len(processed.image),
+                taken_at=taken_at, is_possibly_off_site=bool(taken_at and taken_at < earliest),
+                uploaded_by=actor))
+        if result.outcome == "fail":
+            failed.append(result)
+    try:
+        with db.session.begin_nested():
+            db.session.add(inspection)
+            db.session.flush()
+    except IntegrityError:
+        # Another request with the same UUID won the race: that one is the inspection.
+        winner = existing_inspection(uuid)
+        if winner is None:
+            raise
+        return winner, False
+    for result in failed:
+        _raise_hazard(actor, location, result, now)
+    db.session.flush()
+    return inspection, True
+
+
+def _raise_hazard(actor, location, result: ItemResult, now: datetime):
+    item = result.item
+    if result.note:
+        description = result.note
+    elif item.kind == "number":
+        description = f"{item.prompt_zh}：{result.number_value:g} {item.unit}".strip()
+    else:
+        description = item.prompt_zh
+    return workflow.report(actor, location=location, description=description,
+                           level=item.default_level, item_result=result, found_at=now)

@@ -1,0 +1,112 @@
+"""The checklist an inspector fills in, its submission, and the inspection pages."""
+
+import uuid as uuidlib
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.checklists.services import mark_served
+from app.common.errors import DomainError
+from app.common.permissions import require, sees_all_departments
+from app.common.time import to_local, utcnow
+from app.common.vocab import INSPECTION_KINDS
+from app.extensions import db
+from app.inspections import queries, services
+from app.inspections.forms import parse_checklist, parse_device_time
+from app.inspections.models import Inspection
+from app.locations.views import get_location_or_404
+from app.photos.pipeline import Watermark
+
+bp = Blueprint("inspections", __name__)
+
+@bp.route("/locations/<code>/inspect", methods=["GET", "POST"])
+@require("inspections.perform")
+def checklist(code):
+    location = get_location_or_404(code)
+    if not location.is_active:
+        abort(404)
+    kind = request.values.get("kind") or services.default_kind(current_user)
+    if kind not in INSPECTION_KINDS:
+        kind = services.default_kind(current_user)
+    try:
+        version = services.version_for(location, request.form.get("version_id", type=int))
+    except DomainError as e:
+        return render_template("inspections/no_checklist.html", location=location,
+                               error=e), 409
+    if request.method == "GET":
+        mark_served(version, utcnow())
+        db.session.commit()
+        return render_template("inspections/checklist.html", location=location,
+                               version=version, kind=kind, uuid=str(uuidlib.uuid4()),
+                               started_at=utcnow().isoformat() + "Z", answers={}, errors={},
+                               kept={})
+    return _submit(location, version, kind)
+
+
+def _submit(location, version, kind):
+    uuid = request.form.get("uuid", "")
+    try:
+        uuid = str(uuidlib.UUID(uuid))
+    except ValueError:
+        abort(400)
+    previous = services.existing_inspection(uuid)
+    if previous is not None:  # a double tap or a retry: the first one stands
+        return redirect(url_for(".show", inspection_id=previous.id), 303)
+    now = utcnow()
+    watermark = Watermark(location.code, to_local(now).strftime("%Y-%m-%d %H:%M"),
+                          current_user.full_name)
+    all_pass = (request.form.get("action") == "all_pass"
+                and version.template.allows_quick_pass(kind))
+    parsed = parse_checklist(version, request.form, request.files, watermark, all_pass=all_pass)
+    errors, error = dict(parsed.errors), None
+    if not errors:
+        try:
+            inspection, created = services.submit_inspection(
+                current_user, location=location, version=version, kind=kind, uuid=uuid,
+                answers=parsed.answers, note=request.form.get("note", "")[:2000],
+                started_at=parse_device_time(request.form.get("started_at")),
+                submitted_at=parse_device_time(request.form.get("submitted_at")), now=now)
+        except services.AnswerErrors as e:
+            errors, error = e.by_item, e.message
+        except DomainError as e:
+            db.session.rollback()
+            error = e.message
+        else:
+            db.session.commit()
+            if created:
+                raised = sum(1 for r in inspection.results if r.outcome == "fail")
+                flash(_("Inspection submitted. %(n)d hazard cards were opened; check them "
+                        "below.", n=raised) if raised else _("Inspection submitted: all clear."),
+                      "success")
+            return redirect(url_for(".show", inspection_id=inspection.id), 303)
+    error = error or _("Some items need your attention; see the messages beside them.")
+    return render_template("inspections/checklist.html", location=location, version=version,
+                           kind=kind, uuid=uuid, started_at=request.form.get("started_at", ""),
+                           answers=parsed.answers, errors=errors, kept=parsed.kept,
+                           error=error, note=request.form.get("note", "")), 400
+
+
+def get_inspection_or_404(inspection_id: int) -> Inspection:
+    inspection = db.get_or_404(Inspection, inspection_id)
+    if not (sees_all_departments(current_user)
+            or inspection.location.department_id == current_user.department_id):
+        abort(404)
+    return inspection
+
+
+@bp.get("/inspections/<int:inspection_id>")
+@require("inspections.view")
+def show(inspection_id):
+    inspection = get_inspection_or_404(inspection_id)
+    return render_template("inspections/show.html", inspection=inspection,
+                           hazards=queries.hazards_of(inspection))
+
+
+@bp.get("/inspections")
+@require("inspections.view")
+def index():
+    filters = queries.InspectionFilters.from_args(request.args)
+    page = queries.inspection_page(current_user, filters)
+    return render_template("inspections/index.html", page=page, filters=filters,
+                           **queries.filter_choices())

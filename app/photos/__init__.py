@@ -1,0 +1,1 @@
+"""Photos: the upload pipeline (Pillow) and content-addressed storage on disk."""

@@ -1,0 +1,173 @@
+"""Inspection pages through the client: the checklist form, its refusals, detail, list, photos."""
+
+import io
+import uuid
+
+import pytest
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.hazards.models import Hazard
+from app.inspections.models import Inspection
+from tests.factories import make_department, make_inspection, make_location, make_template
+from tests.images import bad_photo, jpeg
+
+
+@pytest.fixture
+def place(app):
+    location = make_location(code="PWR-1F-01")
+    template = make_template(location.location_type, items=2)
+    template.current_version.items[0].photo_required_on_fail = True
+    db.session.commit()
+    return location, template.current_version
+
+
+def _form(version, **fields):
+    a, b = version.items
+    data = {"uuid": str(uuid.uuid4()), "kind": "patrol", "version_id": str(version.id),
+            f"i{a.id}-outcome": "pass", f"i{b.id}-outcome": "pass"}
+    data.update(fields)
+    return data
+
+
+def _count(model):
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_checklist_page_carries_a_uuid_and_every_item(client, login, place):
+    login("inspector")
+    page = client.get("/locations/PWR-1F-01/inspect").text
+    assert 'name="uuid"' in page and 'capture="environment"' in page
+    assert page.count('<li class="q') == 2
+
+
+def test_opening_the_checklist_freezes_its_version(client, login, place):
+    login("inspector")
+    client.get("/locations/PWR-1F-01/inspect")
+    db.session.expire_all()
+    assert place[1].first_served_at is not None
+
+
+def test_submission_redirects_to_the_inspection(client, login, place):
+    login("inspector")
+    response = client.post("/locations/PWR-1F-01/inspect", data=_form(place[1]))
+    assert response.status_code == 303
+    inspection = db.session.scalar(select(Inspection))
+    assert response.location == f"/inspections/{inspection.id}"
+
+
+def test_failure_with_photo_opens_a_card_with_the_photo(client, login, place):
+    login("inspector")
+    a = place[1].items[0]
+    data = _form(place[1], **{f"i{a.id}-outcome": "fail", f"i{a.id}-note": "绝缘垫破损"})
+    data[f"i{a.id}-photos"] = (io.BytesIO(jpeg(orientation=6)), "p.jpg")
+    response = client.post("/locations/PWR-1F-01/inspect", data=data,
+                           content_type="multipart/form-data")
+    assert response.status_code == 303
+    hazard = db.session.scalar(select(Hazard))
+    assert hazard.description == "绝缘垫破损" and len(hazard.item_result.photos) == 1
+    page = client.get(response.location).text
+    assert hazard.number in page and "before-photo" in page
+
+
+@pytest.mark.parametrize("name", ["text_named_jpg", "truncated_jpeg", "empty", "bomb_png"])
+def test_each_bad_photo_gets_a_message_and_nothing_is_saved(client, login, place, name):
+    login("inspector")
+    a = place[1].items[0]
+    data = _form(place[1], **{f"i{a.id}-outcome": "fail"})
+    data[f"i{a.id}-photos"] = (io.BytesIO(bad_photo(name)), "photo.jpg")
+    response = client.post("/locations/PWR-1F-01/inspect", data=data,
+                           content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert 'class="q has-error"' in response.text
+    assert _count(Inspection) == 0 and _count(Hazard) == 0
+
+
+def test_thirty_megabyte_upload_gets_a_readable_page(client, login, place):
+    login("inspector")
+    a = place[1].items[0]
+    data = _form(place[1], **{f"i{a.id}-outcome": "fail"})
+    data[f"i{a.id}-photos"] = (io.BytesIO(b"\xff" * (30 * 1024 * 1024)), "huge.jpg")
+    response = client.post("/locations/PWR-1F-01/inspect", data=data,
+                           content_type="multipart/form-data")
+    assert response.status_code == 413
+    assert "Upload too large" in response.text
+    assert _count(Inspection) == 0
+
+
+def test_refused_form_keeps_answers_and_photos(client, login, place):
+    login("inspector")
+    a, b = place[1].items
+    data = _form(place[1], **{f"i{a.id}-outcome": "fail", f"i{a.id}-note": "漏电"})
+    del data[f"i{b.id}-outcome"]
+    data[f"i{a.id}-photos"] = (io.BytesIO(jpeg()), "p.jpg")
+    response = client.post("/locations/PWR-1F-01/inspect", data=data,
+                           content_type="multipart/form-data")
+    assert response.status_code == 400
+    page = response.text
+    assert "漏电" in page and f'name="i{a.id}-kept"' in page
+    token = page.split(f'name="i{a.id}-kept" value="')[1].split('"')[0]
+    retry = _form(place[1], uuid=data["uuid"], **{f"i{a.id}-outcome": "fail",
+                                                   f"i{a.id}-kept": token})
+    assert client.post("/locations/PWR-1F-01/inspect", data=retry).status_code == 303
+    assert len(db.session.scalar(select(Hazard)).item_result.photos) == 1
+
+
+def test_forged_kept_photo_token_is_ignored(client, login, place):
+    login("inspector")
+    a = place[1].items[0]
+    data = _form(place[1], **{f"i{a.id}-outcome": "fail", f"i{a.id}-kept": "forged.token"})
+    response = client.post("/locations/PWR-1F-01/inspect", data=data)
+    assert response.status_code == 400  # the photo this failure needs is still missing
+    assert _count(Inspection) == 0
+
+
+def test_all_remaining_pass_fills_the_unanswered_items(client, login, place):
+    login("inspector")
+    data = {"uuid": str(uuid.uuid4()), "kind": "patrol", "version_id": str(place[1].id),
+            "action": "all_pass"}
+    assert client.post("/locations/PWR-1F-01/inspect", data=data).status_code == 303
+    assert {r.outcome for r in db.session.scalar(select(Inspection)).results} == {"pass"}
+
+
+def test_all_remaining_pass_is_not_offered_for_leadership_inspections(client, login, place):
+    login("manager")
+    page = client.get("/locations/PWR-1F-01/inspect?kind=leadership").text
+    assert 'value="all_pass"' not in page
+    data = {"uuid": str(uuid.uuid4()), "kind": "leadership", "version_id": str(place[1].id),
+            "action": "all_pass"}
+    assert client.post("/locations/PWR-1F-01/inspect", data=data).status_code == 400
+    assert _count(Inspection) == 0
+
+
+def test_unreadable_number_is_refused_beside_its_item(client, login, app):
+    from app.checklists.models import ChecklistItem
+
+    location = make_location(code="BLR-1F-01")
+    template = make_template(location.location_type, items=0)
+    template.current_version.items.append(ChecklistItem(
+        position=1, kind="number", prompt_zh="压力", prompt_en="Pressure", max_value=1.25))
+    db.session.commit()
+    login("inspector")
+    item = template.current_version.items[0]
+    response = client.post("/locations/BLR-1F-01/inspect", data={
+        "uuid": str(uuid.uuid4()), "kind": "patrol", f"i{item.id}-number": "about one"})
+    assert response.status_code == 400 and "as a number" in response.text
+
+
+def test_inspection_list_filters_by_result(client, login, app):
+    failed = make_inspection(outcomes=("fail",))
+    passed = make_inspection(outcomes=("pass",))
+    db.session.commit()
+    login("viewer")
+    page = client.get("/inspections?result=failed").text
+    assert f"/inspections/{failed.id}" in page and f"/inspections/{passed.id}" not in page
+
+
+def test_lead_cannot_open_another_departments_inspection_or_photo(client, login, app):
+    inspection = make_inspection()
+    db.session.commit()
+    login("dept_lead", department=make_department())
+    assert client.get(f"/inspections/{inspection.id}").status_code == 404
+    assert client.get(f"/inspections?location={inspection.location_id}").text.count(
+        f"/inspections/{inspection.id}") == 0
