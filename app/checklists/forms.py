@@ -2,11 +2,24 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, FloatField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    FloatField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    widgets,
+)
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.common.forms import OptionalIdSelect, choices
-from app.common.vocab import HAZARD_LEVELS, ITEM_KINDS
+from app.common.vocab import HAZARD_LEVELS, INSPECTION_KINDS, ITEM_KINDS
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
 
 
 class TemplateForm(FlaskForm):
@@ -18,6 +31,8 @@ class TemplateForm(FlaskForm):
 class RenameForm(FlaskForm):
     name_zh = StringField(_l("Name in Chinese"), [DataRequired(), Length(max=120)])
     name_en = StringField(_l("Name in English"), [DataRequired(), Length(max=160)])
+    quick_pass_kinds = MultiCheckboxField(
+        _l("Offer “all remaining pass” for"), choices=choices(INSPECTION_KINDS.items()))
 
 
 class ItemForm(FlaskForm):

@@ -6,7 +6,7 @@ from sqlalchemy import exists, func, select
 from app.audit.services import record
 from app.checklists.models import ChecklistItem, ChecklistTemplate, ChecklistVersion
 from app.common.errors import DomainError
-from app.common.vocab import HAZARD_LEVELS, ITEM_KINDS
+from app.common.vocab import HAZARD_LEVELS, INSPECTION_KINDS, ITEM_KINDS
 from app.extensions import db
 from app.inspections.models import Inspection
 
@@ -52,9 +52,13 @@ def create_template(actor, *, location_type, name_zh: str, name_en: str) -> Chec
     return template
 
 
-def rename_template(actor, template: ChecklistTemplate, *, name_zh: str, name_en: str) -> None:
+def rename_template(actor, template: ChecklistTemplate, *, name_zh: str, name_en: str,
+                    quick_pass_kinds=None) -> None:
+    """Names, and the inspection kinds whose checklist offers "all remaining pass"."""
+    kinds = [k for k in INSPECTION_KINDS if k in (quick_pass_kinds or ())]
     template.name_zh = name_zh.strip()
     template.name_en = name_en.strip()
+    template.quick_pass_kinds = ",".join(kinds)
     record(actor, "checklist.rename", template)
     db.session.flush()
 

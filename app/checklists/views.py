@@ -58,10 +58,11 @@ def create():
 @require("admin.manage")
 def show(template_id):
     template = db.get_or_404(ChecklistTemplate, template_id)
-    form = RenameForm(obj=template)
+    form = RenameForm(obj=template, quick_pass_kinds=template.quick_pass_kinds.split(","))
     if form.validate_on_submit():
         services.rename_template(current_user, template, name_zh=form.name_zh.data,
-                                 name_en=form.name_en.data)
+                                 name_en=form.name_en.data,
+                                 quick_pass_kinds=form.quick_pass_kinds.data)
         db.session.commit()
         flash(_("Checklist name saved."), "success")
         return redirect(url_for(".show", template_id=template.id))

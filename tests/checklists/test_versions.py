@@ -113,3 +113,27 @@ def test_second_template_for_a_type_is_refused(client, login):
         "name_en": "Another"})
     assert response.status_code == 400
     assert "has a checklist already" in response.text
+
+
+def test_admin_chooses_the_kinds_that_offer_all_remaining_pass(client, login):
+    template = make_template(items=1)
+    db.session.commit()
+    login("admin")
+    response = client.post(f"/checklists/{template.id}", data={
+        "name_zh": "检查表", "name_en": "Checklist",
+        "quick_pass_kinds": ["patrol", "self_check"]})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert template.allows_quick_pass("self_check") and not template.allows_quick_pass(
+        "leadership")
+
+
+def test_unknown_quick_pass_kind_is_refused(client, login):
+    template = make_template(items=1)
+    db.session.commit()
+    login("admin")
+    response = client.post(f"/checklists/{template.id}", data={
+        "name_zh": "检查表", "name_en": "Checklist", "quick_pass_kinds": ["sleeping"]})
+    assert response.status_code == 400
+    db.session.expire_all()
+    assert template.quick_pass_kinds == "patrol"
