@@ -1,6 +1,6 @@
 """Hazard pages (the full card comes with the rectification workflow)."""
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -16,10 +16,7 @@ bp = Blueprint("hazards", __name__, url_prefix="/hazards")
 
 
 def get_hazard_or_404(number: str) -> Hazard:
-    hazard = db.session.scalar(select(Hazard).where(Hazard.number == number))
-    if hazard is None:
-        abort(404)
-    return hazard
+    return db.first_or_404(select(Hazard).where(Hazard.number == number))
 
 
 @bp.post("/<number>/amend")

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.common.errors import DomainError
-from app.common.permissions import can, sees_all_departments
+from app.common.permissions import can, sees_all_departments, sees_department
 from app.common.time import local_today, utcnow
 from app.common.vocab import HAZARD_STATUSES, OPEN_HAZARD_STATUSES
 from app.extensions import db
@@ -117,9 +117,7 @@ def allowed_moves(hazard: Hazard, actor) -> list[str]:
 
 
 def _may(actor, hazard, move) -> bool:
-    if not can(actor, move.permission):
-        return False
-    return sees_all_departments(actor) or hazard.department_id == actor.department_id
+    return can(actor, move.permission) and sees_department(actor, hazard.department_id)
 
 
 def _rectifier_ids(hazard: Hazard) -> set[int]:

@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from app.checklists.services import mark_served
 from app.common.errors import DomainError
-from app.common.permissions import require, sees_all_departments
+from app.common.permissions import require, sees_department
 from app.common.time import to_local, utcnow
 from app.common.vocab import INSPECTION_KINDS
 from app.extensions import db
@@ -89,8 +89,7 @@ def _submit(location, version, kind):
 
 def get_inspection_or_404(inspection_id: int) -> Inspection:
     inspection = db.get_or_404(Inspection, inspection_id)
-    if not (sees_all_departments(current_user)
-            or inspection.location.department_id == current_user.department_id):
+    if not sees_department(current_user, inspection.location.department_id):
         abort(404)
     return inspection
 

@@ -4,7 +4,6 @@ import hashlib
 
 from flask import (
     Blueprint,
-    abort,
     current_app,
     flash,
     make_response,
@@ -37,10 +36,7 @@ bp = Blueprint("locations", __name__)
 
 
 def get_location_or_404(code: str) -> Location:
-    location = db.session.scalar(select(Location).where(Location.code == code))
-    if location is None:
-        abort(404)
-    return location
+    return db.first_or_404(select(Location).where(Location.code == code))
 
 
 @bp.get("/locations")
