@@ -32,7 +32,8 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SAMESITE = "Lax"
-    MAX_CONTENT_LENGTH = 25 * 1024 * 1024
+    # A whole checklist with several phone photos (each photo itself is capped at 25 MB).
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_MB", "100")) * 1024 * 1024
     WTF_CSRF_TIME_LIMIT = None  # a checklist may stay open for a whole patrol round
     ALLOWS_DEMO_SECRET = False
 

@@ -121,7 +121,7 @@ def _register_errors(app: Flask) -> None:
 
 # Read and drop an oversized body (up to this much) before answering, so the phone gets the
 # page below instead of a connection reset in the middle of its upload.
-DRAIN_LIMIT = 128 * 1024 * 1024
+DRAIN_LIMIT = 256 * 1024 * 1024
 
 
 def _too_large(_error):

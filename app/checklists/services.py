@@ -26,9 +26,19 @@ def is_used(version: ChecklistVersion) -> bool:
     )
 
 
+def _lock(template: ChecklistTemplate) -> None:
+    """Lock the template row (PostgreSQL; SQLite writers queue anyway) and re-read its versions,
+    so that serving a version and editing it cannot cross."""
+    db.session.execute(
+        select(ChecklistTemplate.id).where(ChecklistTemplate.id == template.id).with_for_update()
+    )
+    db.session.refresh(template, ["versions"])
+
+
 def mark_served(version: ChecklistVersion, now) -> None:
     """Freeze the version: an inspector has it now, perhaps offline."""
     if version.first_served_at is None:
+        _lock(version.template)
         version.first_served_at = now
         db.session.flush()
 
@@ -65,10 +75,7 @@ def rename_template(actor, template: ChecklistTemplate, *, name_zh: str, name_en
 
 def editable_version(actor, template: ChecklistTemplate) -> ChecklistVersion:
     """The current version if no inspection used it, else a new copy of it to edit."""
-    # Lock the template row (PostgreSQL) so two editors cannot both fork version N+1.
-    db.session.execute(
-        select(ChecklistTemplate.id).where(ChecklistTemplate.id == template.id).with_for_update()
-    )
+    _lock(template)  # two editors cannot both fork version N+1
     current = template.current_version
     if current is not None and not is_used(current):
         return current

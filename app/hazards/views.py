@@ -15,15 +15,17 @@ from app.hazards.models import Hazard
 bp = Blueprint("hazards", __name__, url_prefix="/hazards")
 
 
-def get_hazard_or_404(number: str) -> Hazard:
-    return db.first_or_404(select(Hazard).where(Hazard.number == number))
+def get_hazard_or_404(number: str, for_update: bool = False) -> Hazard:
+    """The hazard; `for_update` locks its row (PostgreSQL) so two writers take turns."""
+    query = select(Hazard).where(Hazard.number == number)
+    return db.first_or_404(query.with_for_update() if for_update else query)
 
 
 @bp.post("/<number>/amend")
 @require("inspections.perform")
 def amend(number):
     """The finder corrects level and description on the confirm step after submitting."""
-    hazard = get_hazard_or_404(number)
+    hazard = get_hazard_or_404(number, for_update=True)
     try:
         workflow.amend(hazard, actor=current_user, level=request.form.get("level", ""),
                        description=request.form.get("description", "")[:2000])

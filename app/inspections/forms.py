@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 from flask import current_app
 from flask_babel import gettext as _
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from app.inspections.services import Answer
 from app.photos.pipeline import PhotoRejected, ProcessedPhoto, Watermark, process
@@ -23,27 +23,42 @@ def photo_refusal(reason: str) -> str:
     }.get(reason, _("The photo could not be read."))
 
 
-def _kept_serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="kept-photo")
+# A kept photo serves only the form it was taken for, for a patrol's length of time.
+KEPT_PHOTO_MAX_AGE = 12 * 3600
 
 
-def keep_photo(photo: ProcessedPhoto) -> str:
-    """A signed token for a processed photo already stored, so that a refused form keeps it."""
+def _kept_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="kept-photo")
+
+
+def keep_photo(photo: ProcessedPhoto, form_key: str) -> str:
+    """A signed token for a processed photo already stored, so that a refused form keeps it.
+
+    `form_key` ties it to one user, location and form (see `form_key()`)."""
     return _kept_serializer().dumps({
-        "sha": photo.sha256, "thumb": photo.thumb_sha256, "w": photo.width, "h": photo.height,
+        "form": form_key, "sha": photo.sha256, "thumb": photo.thumb_sha256, "w": photo.width,
+        "h": photo.height, "size": photo.size_bytes,
         "taken": photo.taken_at.isoformat() if photo.taken_at else None,
     })
 
 
-def kept_photo(token: str) -> ProcessedPhoto | None:
-    """The photo a keep_photo token names (its bytes are on disk already), or None if forged."""
+def kept_photo(token: str, form_key: str) -> ProcessedPhoto | None:
+    """The photo a keep_photo token names (its bytes are on disk already); None if forged,
+    too old, or made for another user, location or form."""
     try:
-        data = _kept_serializer().loads(token)
-    except BadSignature:
+        data = _kept_serializer().loads(token, max_age=KEPT_PHOTO_MAX_AGE)
+    except BadSignature:  # includes SignatureExpired
+        return None
+    if data.get("form") != form_key:
         return None
     return ProcessedPhoto(image=b"", thumbnail=b"", width=data["w"], height=data["h"],
                           taken_at=datetime.fromisoformat(data["taken"]) if data["taken"] else None,
-                          sha256=data["sha"], thumb_sha256=data["thumb"])
+                          sha256=data["sha"], thumb_sha256=data["thumb"],
+                          stored_size=data["size"])
+
+
+def form_key(user_id: int, location_id: int, uuid: str) -> str:
+    return f"{user_id}/{location_id}/{uuid}"
 
 
 @dataclass
@@ -66,19 +81,20 @@ def parse_device_time(value: str | None) -> datetime | None:
     return parsed.astimezone(UTC).replace(tzinfo=None)
 
 
-def parse_checklist(version, form, files, watermark: Watermark, *, all_pass=False
+def parse_checklist(version, form, files, watermark: Watermark, *, key: str, all_pass=False
                     ) -> ParsedChecklist:
-    """Answers per item id; photos go through the pipeline here, before any database work."""
+    """Answers per item id; photos go through the pipeline here, before any database work.
+    `key` (from form_key) binds the photos kept for a refused form to this user and form."""
     from app.photos import storage
 
     answers, errors, kept = {}, {}, {}
     photo_dir = current_app.config["PHOTO_DIR"]
     for item in version.items:
-        key = f"i{item.id}"
-        answer = Answer(outcome=form.get(f"{key}-outcome") or None,
-                        text=form.get(f"{key}-text", "")[:2000],
-                        note=form.get(f"{key}-note", "")[:2000])
-        raw = form.get(f"{key}-number", "").strip().replace(",", ".")
+        field = f"i{item.id}"
+        answer = Answer(outcome=form.get(f"{field}-outcome") or None,
+                        text=form.get(f"{field}-text", "")[:2000],
+                        note=form.get(f"{field}-note", "")[:2000])
+        raw = form.get(f"{field}-number", "").strip().replace(",", ".")
         if raw:
             try:
                 answer.number = float(raw)
@@ -90,11 +106,11 @@ def parse_checklist(version, form, files, watermark: Watermark, *, all_pass=Fals
                     errors[item.id] = _("Enter the reading as a number, such as 0.45.")
         if all_pass and item.kind == "pass_fail" and answer.outcome is None:
             answer.outcome = "pass"
-        for token in form.getlist(f"{key}-kept"):
-            photo = kept_photo(token)
+        for token in form.getlist(f"{field}-kept"):
+            photo = kept_photo(token, key)
             if photo is not None:
                 answer.photos.append(photo)
-        for upload in files.getlist(f"{key}-photos"):
+        for upload in files.getlist(f"{field}-photos"):
             if not upload or not upload.filename:
                 continue
             try:
@@ -106,7 +122,7 @@ def parse_checklist(version, form, files, watermark: Watermark, *, all_pass=Fals
             storage.store(photo_dir, photo.image, photo.sha256)
             storage.store(photo_dir, photo.thumbnail, photo.thumb_sha256)
             answer.photos.append(photo)
-        kept[item.id] = [keep_photo(p) for p in answer.photos]
+        kept[item.id] = [keep_photo(p, key) for p in answer.photos]
         answers[item.id] = answer
     return ParsedChecklist(answers, errors, kept)
 

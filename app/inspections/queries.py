@@ -47,7 +47,7 @@ def hazards_of(inspection: Inspection) -> list[Hazard]:
     return list(db.session.scalars(
         select(Hazard).join(Hazard.item_result)
         .where(ItemResult.inspection_id == inspection.id)
-        .options(selectinload(Hazard.item_result).selectinload(ItemResult.item))
+        .options(selectinload(Hazard.item_result).selectinload(ItemResult.photos))
         .order_by(Hazard.id)))
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.checklists.models import ChecklistItem, ChecklistTemplate, ChecklistVersion
 from app.common.errors import DomainError
-from app.common.permissions import can
+from app.common.permissions import can, sees_department
 from app.common.time import local_to_utc, utcnow
 from app.common.vocab import INSPECTION_KINDS
 from app.extensions import db
@@ -26,6 +26,11 @@ DEFAULT_KIND = {"inspector": "patrol", "dept_lead": "self_check", "manager": "le
 
 def default_kind(user) -> str:
     return DEFAULT_KIND.get(user.role, "patrol")
+
+
+def may_inspect(user, location) -> bool:
+    """Inspectors, managers and admins inspect everywhere; a lead, its own department's places."""
+    return can(user, "inspections.perform") and sees_department(user, location.department_id)
 
 
 @dataclass
@@ -118,9 +123,9 @@ def submit_inspection(actor, *, location, version: ChecklistVersion, kind: str, 
     """
     previous = existing_inspection(uuid)
     if previous is not None:
-        return previous, False
-    if not can(actor, "inspections.perform"):
-        raise DomainError(_("Your role may not submit inspections."))
+        return _same_submission(previous, actor, location), False
+    if not may_inspect(actor, location):
+        raise DomainError(_("Your role may not inspect this place."))
     if kind not in INSPECTION_KINDS:
         raise DomainError(_("Choose one of the inspection kinds."), "kind")
     if version.template.location_type_id != location.location_type_id:
@@ -150,7 +155,7 @@ def submit_inspection(actor, *, location, version: ChecklistVersion, kind: str, 
             taken_at = local_to_utc(processed.taken_at) if processed.taken_at else None
             result.photos.append(Photo(
                 sha256=processed.sha256, thumb_sha256=processed.thumb_sha256,
-                width=processed.width, height=processed.height, size_bytes=len(processed.image),
+                width=processed.width, height=processed.height, size_bytes=processed.size_bytes,
                 taken_at=taken_at, is_possibly_off_site=bool(taken_at and taken_at < earliest),
                 uploaded_by=actor))
         if result.outcome == "fail":
@@ -164,11 +169,19 @@ def submit_inspection(actor, *, location, version: ChecklistVersion, kind: str, 
         winner = existing_inspection(uuid)
         if winner is None:
             raise
-        return winner, False
+        return _same_submission(winner, actor, location), False
     for result in failed:
         _raise_hazard(actor, location, result, now)
     db.session.flush()
     return inspection, True
+
+
+def _same_submission(previous: Inspection, actor, location) -> Inspection:
+    """A repeat of a UUID is the same inspection only from the same person at the same place."""
+    if previous.inspector_id != actor.id or previous.location_id != location.id:
+        raise DomainError(_("This form was already submitted by someone else or for another "
+                            "place. Open the checklist again to start a new one."))
+    return previous
 
 
 def _raise_hazard(actor, location, result: ItemResult, now: datetime):

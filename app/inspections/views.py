@@ -5,6 +5,8 @@ import uuid as uuidlib
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app.checklists.services import mark_served
 from app.common.errors import DomainError
@@ -13,8 +15,8 @@ from app.common.time import to_local, utcnow
 from app.common.vocab import INSPECTION_KINDS
 from app.extensions import db
 from app.inspections import queries, services
-from app.inspections.forms import parse_checklist, parse_device_time
-from app.inspections.models import Inspection
+from app.inspections.forms import form_key, parse_checklist, parse_device_time
+from app.inspections.models import Inspection, ItemResult
 from app.locations.views import get_location_or_404
 from app.photos.pipeline import Watermark
 
@@ -24,7 +26,7 @@ bp = Blueprint("inspections", __name__)
 @require("inspections.perform")
 def checklist(code):
     location = get_location_or_404(code)
-    if not location.is_active:
+    if not location.is_active or not services.may_inspect(current_user, location):
         abort(404)
     kind = request.values.get("kind") or services.default_kind(current_user)
     if kind not in INSPECTION_KINDS:
@@ -40,7 +42,7 @@ def checklist(code):
         return render_template("inspections/checklist.html", location=location,
                                version=version, kind=kind, uuid=str(uuidlib.uuid4()),
                                started_at=utcnow().isoformat() + "Z", answers={}, errors={},
-                               kept={})
+                               kept={}, fresh=True)
     return _submit(location, version, kind)
 
 
@@ -51,14 +53,16 @@ def _submit(location, version, kind):
     except ValueError:
         abort(400)
     previous = services.existing_inspection(uuid)
-    if previous is not None:  # a double tap or a retry: the first one stands
+    if previous is not None and previous.inspector_id == current_user.id:
+        # A double tap or a retry: the first one stands.
         return redirect(url_for(".show", inspection_id=previous.id), 303)
     now = utcnow()
     watermark = Watermark(location.code, to_local(now).strftime("%Y-%m-%d %H:%M"),
                           current_user.full_name)
     all_pass = (request.form.get("action") == "all_pass"
                 and version.template.allows_quick_pass(kind))
-    parsed = parse_checklist(version, request.form, request.files, watermark, all_pass=all_pass)
+    parsed = parse_checklist(version, request.form, request.files, watermark, all_pass=all_pass,
+                             key=form_key(current_user.id, location.id, uuid))
     errors, error = dict(parsed.errors), None
     if not errors:
         try:
@@ -84,11 +88,14 @@ def _submit(location, version, kind):
     return render_template("inspections/checklist.html", location=location, version=version,
                            kind=kind, uuid=uuid, started_at=request.form.get("started_at", ""),
                            answers=parsed.answers, errors=errors, kept=parsed.kept,
-                           error=error, note=request.form.get("note", "")), 400
+                           error=error, note=request.form.get("note", ""), fresh=False), 400
 
 
 def get_inspection_or_404(inspection_id: int) -> Inspection:
-    inspection = db.get_or_404(Inspection, inspection_id)
+    inspection = db.first_or_404(
+        select(Inspection).where(Inspection.id == inspection_id).options(
+            selectinload(Inspection.results).selectinload(ItemResult.item),
+            selectinload(Inspection.results).selectinload(ItemResult.photos)))
     if not sees_department(current_user, inspection.location.department_id):
         abort(404)
     return inspection

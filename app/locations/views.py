@@ -26,7 +26,7 @@ from app.common.time import local_today
 from app.extensions import db
 from app.hazards.queries import open_hazards
 from app.inspections.queries import recent_inspections
-from app.inspections.services import default_kind
+from app.inspections.services import default_kind, may_inspect
 from app.locations import services
 from app.locations.forms import LocationForm
 from app.locations.models import Location
@@ -67,6 +67,7 @@ def show(code):
         inspections=recent_inspections(current_user, location=location, limit=5),
         today=local_today(),
         start_kind=default_kind(current_user),
+        may_inspect=may_inspect,
     )
 
 

@@ -98,6 +98,11 @@ class ProcessedPhoto:
     taken_at: datetime | None  # naive, the camera's own clock
     sha256: str
     thumb_sha256: str
+    stored_size: int | None = None  # when `image` is not at hand (already stored)
+
+    @property
+    def size_bytes(self) -> int:
+        return len(self.image) if self.image else (self.stored_size or 0)
 
 
 def process(data: bytes, watermark: Watermark, *, max_side: int = 2048, thumb_side: int = 320,

@@ -2,8 +2,8 @@
 // and the device clock. The form works without any of this.
 const form = document.getElementById("checklist");
 if (form) {
-  const started = form.elements.started_at;
-  started.value = new Date().toISOString();
+  // The device's clock marks the start, once: a form shown again after a refusal keeps it.
+  if (form.hasAttribute("data-fresh")) form.elements.started_at.value = new Date().toISOString();
   const left = form.querySelector(".submit-bar .left");
   const quickCount = form.querySelector(".quick-n");
   const questions = [...form.querySelectorAll(".q")];

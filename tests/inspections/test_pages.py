@@ -83,11 +83,24 @@ def test_each_bad_photo_gets_a_message_and_nothing_is_saved(client, login, place
     assert _count(Inspection) == 0 and _count(Hazard) == 0
 
 
-def test_thirty_megabyte_upload_gets_a_readable_page(client, login, place):
+def test_thirty_megabyte_photo_is_refused_beside_its_item(client, login, place):
     login("inspector")
     a = place[1].items[0]
     data = _form(place[1], **{f"i{a.id}-outcome": "fail"})
     data[f"i{a.id}-photos"] = (io.BytesIO(b"\xff" * (30 * 1024 * 1024)), "huge.jpg")
+    response = client.post("/locations/PWR-1F-01/inspect", data=data,
+                           content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert "The photo is too large" in response.text and 'class="q has-error"' in response.text
+    assert _count(Inspection) == 0
+
+
+def test_request_over_the_limit_gets_a_readable_page(client, login, place, app):
+    app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024
+    login("inspector")
+    a = place[1].items[0]
+    data = _form(place[1], **{f"i{a.id}-outcome": "fail"})
+    data[f"i{a.id}-photos"] = (io.BytesIO(b"\xff" * (3 * 1024 * 1024)), "big.jpg")
     response = client.post("/locations/PWR-1F-01/inspect", data=data,
                            content_type="multipart/form-data")
     assert response.status_code == 413
@@ -171,3 +184,76 @@ def test_lead_cannot_open_another_departments_inspection_or_photo(client, login,
     assert client.get(f"/inspections/{inspection.id}").status_code == 404
     assert client.get(f"/inspections?location={inspection.location_id}").text.count(
         f"/inspections/{inspection.id}") == 0
+
+
+def _refused_with_photo(client, place):
+    """Post a form that is refused (item b unanswered) with a photo on item a; its kept token."""
+    a, b = place[1].items
+    data = _form(place[1], **{f"i{a.id}-outcome": "fail"})
+    del data[f"i{b.id}-outcome"]
+    data[f"i{a.id}-photos"] = (io.BytesIO(jpeg()), "p.jpg")
+    page = client.post("/locations/PWR-1F-01/inspect", data=data,
+                       content_type="multipart/form-data").text
+    return data["uuid"], page.split(f'name="i{a.id}-kept" value="')[1].split('"')[0]
+
+
+def test_kept_photo_records_the_stored_size(client, login, place):
+    login("inspector")
+    a = place[1].items[0]
+    form_uuid, token = _refused_with_photo(client, place)
+    retry = _form(place[1], uuid=form_uuid, **{f"i{a.id}-outcome": "fail",
+                                               f"i{a.id}-kept": token})
+    client.post("/locations/PWR-1F-01/inspect", data=retry)
+    photo = db.session.scalar(select(Hazard)).item_result.photos[0]
+    assert photo.size_bytes > 1000
+
+
+def test_kept_photo_token_serves_only_its_own_form(client, login, place):
+    login("inspector")
+    a = place[1].items[0]
+    _form_uuid, token = _refused_with_photo(client, place)
+    other_form = _form(place[1], **{f"i{a.id}-outcome": "fail", f"i{a.id}-kept": token})
+    response = client.post("/locations/PWR-1F-01/inspect", data=other_form)
+    assert response.status_code == 400  # the photo does not carry over to another form
+    assert _count(Inspection) == 0
+
+
+def test_same_uuid_from_another_user_is_refused_and_changes_nothing(client, login, place):
+    first_user = login("inspector")
+    data = _form(place[1])
+    client.post("/locations/PWR-1F-01/inspect", data=data)
+    client.post("/logout")
+    login("inspector")
+    a = place[1].items[0]
+    other = dict(data, **{f"i{a.id}-outcome": "fail"})
+    other[f"i{a.id}-photos"] = (io.BytesIO(jpeg()), "p.jpg")
+    response = client.post("/locations/PWR-1F-01/inspect", data=other,
+                           content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert "already submitted by someone else" in response.text
+    assert _count(Inspection) == 1 and _count(Hazard) == 0
+    assert db.session.scalar(select(Inspection)).inspector_id == first_user.id
+
+
+def test_lead_cannot_inspect_another_departments_place(client, login, place):
+    login("dept_lead", department=make_department())
+    assert "Start inspection" not in client.get("/locations/PWR-1F-01").text
+    assert client.get("/locations/PWR-1F-01/inspect").status_code == 404
+    assert client.post("/locations/PWR-1F-01/inspect", data=_form(place[1])).status_code == 404
+    assert _count(Inspection) == 0
+
+
+def test_form_opened_on_an_older_version_is_stored_against_it(client, login, place):
+    from app.checklists import services as checklist_services
+    from tests.factories import make_user
+
+    login("inspector")
+    client.get("/locations/PWR-1F-01/inspect")  # serves and freezes version 1
+    old = place[1]
+    checklist_services.update_item(make_user("admin"), old.template, 1, kind="pass_fail",
+                                   prompt_zh="新", prompt_en="New", default_level="general",
+                                   is_required=True)
+    db.session.commit()
+    assert old.template.current_version.number == 2
+    client.post("/locations/PWR-1F-01/inspect", data=_form(old))
+    assert db.session.scalar(select(Inspection)).version_id == old.id

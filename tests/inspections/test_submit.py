@@ -129,9 +129,9 @@ def test_same_uuid_twice_returns_the_first_and_creates_nothing(place):
     location, version = place
     item = version.items[0]
     answers = _all(version) | {item.id: Answer("fail", note="漏气")}
-    same = "6a1f6f4e-8f53-4f43-9e8a-000000000001"
-    first, created = _submit(location, version, answers, uuid=same)
-    again, created_again = _submit(location, version, answers, uuid=same)
+    same, guard = "6a1f6f4e-8f53-4f43-9e8a-000000000001", make_user("inspector")
+    first, created = _submit(location, version, answers, actor=guard, uuid=same)
+    again, created_again = _submit(location, version, answers, actor=guard, uuid=same)
     assert created and not created_again and again.id == first.id
     assert _count(Inspection) == 1 and _count(Hazard) == 1
 
