@@ -136,8 +136,9 @@ def _too_large(_error):
 
 
 def _register_commands(app: Flask) -> None:
+    from app.audit.cli import audit_cli
     from app.auth.cli import users_cli
     from app.demo.cli import demo_cli
 
-    app.cli.add_command(users_cli)
-    app.cli.add_command(demo_cli)
+    for group in (users_cli, demo_cli, audit_cli):
+        app.cli.add_command(group)
