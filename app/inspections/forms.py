@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from app.inspections.services import Answer
+from app.photos import storage
 from app.photos.pipeline import PhotoRejected, ProcessedPhoto, Watermark, process
 
 
@@ -65,7 +66,21 @@ def form_key(user_id: int, location_id: int, uuid: str) -> str:
 class ParsedChecklist:
     answers: dict[int, Answer]
     errors: dict[int, str]
-    kept: dict[int, list[str]]  # signed tokens of the photos each item holds
+    key: str
+
+    def keep_photos(self) -> dict[int, list[str]]:
+        """For a refused form: store its new photos and give each item its photos' tokens, so
+        that the form shown again keeps them. (An accepted form's photos are stored by the
+        submit service.)"""
+        photo_dir = current_app.config["PHOTO_DIR"]
+        kept = {}
+        for item_id, answer in self.answers.items():
+            for photo in answer.photos:
+                if photo.image:
+                    storage.store(photo_dir, photo.image, photo.sha256)
+                    storage.store(photo_dir, photo.thumbnail, photo.thumb_sha256)
+            kept[item_id] = [keep_photo(p, self.key) for p in answer.photos]
+        return kept
 
 
 def parse_device_time(value: str | None) -> datetime | None:
@@ -85,10 +100,7 @@ def parse_checklist(version, form, files, watermark: Watermark, *, key: str, all
                     ) -> ParsedChecklist:
     """Answers per item id; photos go through the pipeline here, before any database work.
     `key` (from form_key) binds the photos kept for a refused form to this user and form."""
-    from app.photos import storage
-
-    answers, errors, kept = {}, {}, {}
-    photo_dir = current_app.config["PHOTO_DIR"]
+    answers, errors = {}, {}
     for item in version.items:
         field = f"i{item.id}"
         answer = Answer(outcome=form.get(f"{field}-outcome") or None,
@@ -118,11 +130,7 @@ def parse_checklist(version, form, files, watermark: Watermark, *, key: str, all
             except PhotoRejected as refused:
                 errors[item.id] = photo_refusal(refused.reason)
                 continue
-            # Stored now, so that a refused form can keep the photo by its token.
-            storage.store(photo_dir, photo.image, photo.sha256)
-            storage.store(photo_dir, photo.thumbnail, photo.thumb_sha256)
             answer.photos.append(photo)
-        kept[item.id] = [keep_photo(p, key) for p in answer.photos]
         answers[item.id] = answer
-    return ParsedChecklist(answers, errors, kept)
+    return ParsedChecklist(answers, errors, key)
 

@@ -87,7 +87,7 @@ def _submit(location, version, kind):
     error = error or _("Some items need your attention; see the messages beside them.")
     return render_template("inspections/checklist.html", location=location, version=version,
                            kind=kind, uuid=uuid, started_at=request.form.get("started_at", ""),
-                           answers=parsed.answers, errors=errors, kept=parsed.kept,
+                           answers=parsed.answers, errors=errors, kept=parsed.keep_photos(),
                            error=error, note=request.form.get("note", ""), fresh=False), 400
 
 
