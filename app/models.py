@@ -7,6 +7,7 @@ from app.dashboard.models import DisplayToken
 from app.hazards.models import DeadlineExtension, Hazard, HazardCounter, HazardEvent
 from app.inspections.models import Inspection, ItemResult, Photo
 from app.locations.models import InspectionSchedule, Location, LocationType
+from app.notices.models import Notice
 
 __all__ = [
     "AuditRecord",
@@ -24,6 +25,7 @@ __all__ = [
     "ItemResult",
     "Location",
     "LocationType",
+    "Notice",
     "Photo",
     "User",
 ]

@@ -7,7 +7,7 @@ from app.auth.models import Department, User
 from app.checklists.models import ChecklistItem, ChecklistTemplate, ChecklistVersion
 from app.extensions import db
 from app.hazards import workflow
-from app.inspections.models import Inspection, ItemResult
+from app.inspections.models import Inspection, ItemResult, Photo
 from app.locations.models import Location, LocationType
 
 _seq = itertools.count(1)
@@ -85,6 +85,14 @@ def make_inspection(location=None, version=None, inspector=None, outcomes=("pass
     return inspection
 
 
+def make_photo(uploader=None, **fields) -> Photo:
+    """A photo row (no file on disk) to hand to the workflow, e.g. as an after-photo."""
+    n = next(_seq)
+    return Photo(**{"sha256": f"{n:064x}", "thumb_sha256": f"{n + 10**6:064x}", "width": 800,
+                    "height": 600, "size_bytes": 1000,
+                    "uploaded_by": uploader or make_user(), **fields})
+
+
 # How to walk a new hazard to each state: (action, who) steps after reporting.
 _PATHS = {
     "reported": [],
@@ -109,5 +117,8 @@ def make_hazard(status="reported", level="general", location=None, **fields):
         hazard.measures, hazard.funds_yuan, hazard.contingency_plan = "更换", 100, "预案"
     for action, who in _PATHS[status]:
         note = "reason" if action in ("cancel", "reject", "reopen") else ""
-        workflow.apply(hazard, action, actor=actors[who], note=note)
+        extra = {"reason": "duplicate"} if action == "cancel" else {}
+        if action in workflow.NEEDS_PHOTO:
+            extra["photos"] = [make_photo(actors[who])]
+        workflow.apply(hazard, action, actor=actors[who], note=note, **extra)
     return hazard

@@ -44,6 +44,16 @@ HAZARD_STATUSES = {
     "cancelled": _l("Cancelled"),
 }
 OPEN_HAZARD_STATUSES = ("reported", "assigned", "rectifying", "awaiting_verification")
+CANCEL_REASONS = {
+    "duplicate": _l("Duplicate of another card"),  # 重复上报
+    "false_report": _l("False report: no hazard there"),  # 误报
+    "other": _l("Other reason"),
+}
+EXTENSION_STATUSES = {
+    "pending": _l("Waiting for a decision"),
+    "approved": _l("Approved"),
+    "refused": _l("Refused"),
+}
 FREQUENCIES = {
     "shift": _l("Every shift"),
     "daily": _l("Daily"),

@@ -10,6 +10,7 @@ from app.auth.models import Department, User
 from app.checklists.models import ChecklistItem, ChecklistTemplate, ChecklistVersion
 from app.common.time import utcnow
 from app.demo import content
+from app.demo.photos import AFTER, BEFORE, demo_photo
 from app.extensions import db
 from app.hazards import workflow
 from app.inspections.models import Inspection, ItemResult
@@ -231,13 +232,16 @@ class History:
     def hazard(self, location, result, inspector, found_at) -> None:
         description = result.note or f"{result.item.prompt_zh}：读数 {result.number_value}" \
             f"{result.item.unit}，超出允许范围"
+        result.photos.append(demo_photo(BEFORE, location, inspector, found_at, self.rng))
         hazard = workflow.report(
             inspector, location=location, description=description,
             level=result.item.default_level, item_result=result, found_at=found_at,
             category=CATEGORIES[location.location_type.code])
         age = (self.now - found_at).days
         roll = self.rng.random()
-        if age > 30:
+        if hazard.level == "general" and roll < 0.08:
+            target = "fix_on_site"
+        elif age > 30:
             target = "closed" if roll < 0.85 else ("cancelled" if roll < 0.9 else "rectifying")
         elif age > 10:
             target = ["closed", "awaiting_verification", "rectifying", "assigned",
@@ -258,23 +262,35 @@ class History:
                      for d in (0, 1, 2, 4, 5, 6, 7))
 
         def step(action, actor, **kwargs):
-            workflow.apply(hazard, action, actor=actor, at=min(next(clock), self.now), **kwargs)
+            at = min(next(clock), self.now)
+            if action in workflow.NEEDS_PHOTO:
+                kwargs["photos"] = [demo_photo(AFTER, hazard.location, actor, at, self.rng)]
+            workflow.apply(hazard, action, actor=actor, at=at, **kwargs)
 
         if target == "reported":
             return
+        if target == "fix_on_site":
+            step("fix_on_site", hazard.reported_by, note="已现场整改 fixed on the spot")
+            return
         if target == "cancelled":
-            step("cancel", manager, note="重复上报 duplicate report")
+            step("cancel", manager, note="与前一张卡重复 same as an earlier card",
+                 reason="duplicate")
             return
         step("assign", manager, responsible=lead)
         if target == "assigned":
             return
-        if hazard.level == "major":
-            hazard.measures = "停用相关设备，联系厂家检修并更换损坏部件"
-            hazard.funds_yuan = 5000
-            hazard.contingency_plan = "启用备用设备；现场设警戒，专人值守直至整改完毕"
-            hazard.interim_controls = "现场设警示标志，每班加密巡查"
+        workflow.plan(hazard, actor=lead, measures="停用相关设备，联系厂家检修并更换损坏部件",
+                      funds_yuan=5000 if hazard.level == "major" else None,
+                      contingency_plan="启用备用设备；现场设警戒，专人值守直至整改完毕"
+                      if hazard.level == "major" else "",
+                      interim_controls="现场设警示标志，每班加密巡查")
         step("start", lead, note="已安排整改")
         if target == "rectifying":
+            if self.rng.random() < 0.3:
+                workflow.request_extension(
+                    hazard, actor=lead, deadline_on=hazard.deadline_on + timedelta(days=14),
+                    reason="配件需向厂家订购，到货约两周 parts on order, about two weeks",
+                    at=min(next(clock), self.now))
             return
         step("submit", lead, note="已整改完毕，请复查")
         if target == "awaiting_verification":

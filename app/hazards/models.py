@@ -36,6 +36,7 @@ class Hazard(db.Model):
         CheckConstraint("status != 'closed' OR closed_at IS NOT NULL", name="closed_has_time"),
         Index("ix_hazards_status_deadline", "status", "deadline_on"),
         Index("ix_hazards_department_status", "department_id", "status"),
+        Index("ix_hazards_found_at", "found_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -59,6 +60,12 @@ class Hazard(db.Model):
     contingency_plan: Mapped[str | None] = mapped_column(Text)
     interim_controls: Mapped[str | None] = mapped_column(Text)
     rectified_on_site: Mapped[bool] = mapped_column(default=False)
+    # The latest rectification and verification, kept by the workflow for the ledger's columns
+    # (the events hold the full history).
+    rectified_at: Mapped[datetime | None]
+    verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    verified_at: Mapped[datetime | None]
+    cancel_reason: Mapped[str | None] = mapped_column(String(20))
     closed_at: Mapped[datetime | None]
 
     location: Mapped[Location] = relationship()
@@ -66,6 +73,7 @@ class Hazard(db.Model):
     department: Mapped[Department] = relationship()
     responsible: Mapped[User | None] = relationship(foreign_keys=[responsible_id])
     reported_by: Mapped[User] = relationship(foreign_keys=[reported_by_id])
+    verified_by: Mapped[User | None] = relationship(foreign_keys=[verified_by_id])
     events: Mapped[list["HazardEvent"]] = relationship(
         back_populates="hazard", order_by="HazardEvent.seq"
     )

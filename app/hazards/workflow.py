@@ -1,4 +1,9 @@
-"""The hazard lifecycle: the one place that changes `Hazard.status`, each change a chained event."""
+"""The hazard lifecycle: the one place that changes a hazard, each change a chained event.
+
+Status moves (MOVES, through `apply`) and the changes that keep the status (amending the
+report, filling the five commitments, asking for and deciding a deadline extension) all
+append a `HazardEvent` carrying the hash of the one before it.
+"""
 
 import hashlib
 import json
@@ -11,12 +16,13 @@ from flask_babel import lazy_gettext as _l
 from app.common.errors import DomainError
 from app.common.permissions import can, sees_all_departments, sees_department
 from app.common.time import local_today, utcnow
-from app.common.vocab import HAZARD_STATUSES, OPEN_HAZARD_STATUSES
+from app.common.vocab import CANCEL_REASONS, HAZARD_STATUSES, OPEN_HAZARD_STATUSES
 from app.extensions import db
 from app.hazards.deadlines import default_deadline
-from app.hazards.models import Hazard, HazardEvent
+from app.hazards.models import DeadlineExtension, Hazard, HazardEvent
 from app.hazards.numbers import next_hazard_number
 from app.hazards.queries import is_complete_commitments
+from app.inspections.models import Photo
 
 GENESIS_HASH = "0" * 64
 
@@ -43,7 +49,14 @@ MOVES: dict[str, Move] = {
                    needs_note=True),
     "cancel": Move(frozenset(OPEN_HAZARD_STATUSES), "cancelled", "hazards.manage", _l("Cancel"),
                    needs_note=True),
+    # 现场整改: a general hazard its finder fixed there and then, closed with an after-photo.
+    "fix_on_site": Move(frozenset({"reported"}), "closed", "inspections.perform",
+                        _l("Rectified on the spot")),
 }
+# Moves that must bring after-photos (the evidence a verifier looks at).
+NEEDS_PHOTO = frozenset({"submit", "fix_on_site"})
+# While the work is still to be done, its plan (the five commitments) can be filled in.
+PLANNING_STATUSES = frozenset({"reported", "assigned", "rectifying"})
 
 
 def event_hash(hazard_number: str, event: HazardEvent) -> str:
@@ -64,8 +77,11 @@ def event_hash(hazard_number: str, event: HazardEvent) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _append_event(hazard, action, actor, *, from_status, note="", data=None, at=None):
+def _append_event(hazard, action, actor, *, from_status, note="", data=None, at=None, photos=()):
     last = hazard.events[-1] if hazard.events else None
+    data = dict(data or {})
+    if photos:  # the chain then also proves which photos came with the event
+        data["photos"] = [photo.sha256 for photo in photos]
     event = HazardEvent(
         seq=(last.seq + 1) if last else 1,
         action=action,
@@ -74,17 +90,19 @@ def _append_event(hazard, action, actor, *, from_status, note="", data=None, at=
         actor_id=actor.id,
         at=at or utcnow(),
         note=note,
-        data=data or {},
+        data=data,
         prev_hash=last.hash if last else GENESIS_HASH,
     )
     event.hash = event_hash(hazard.number, event)
+    event.photos.extend(photos)
     hazard.events.append(event)
     return event
 
 
 def report(actor, *, location, description, level, department=None, item_result=None,
-           category="", found_at: datetime | None = None) -> Hazard:
-    """Open a new hazard card in `reported` state with its first event."""
+           category="", found_at: datetime | None = None, photos=()) -> Hazard:
+    """Open a new hazard card in `reported` state with its first event (and any photos of a
+    hazard reported directly, without a checklist)."""
     if not can(actor, "inspections.perform"):
         raise DomainError(_("Your role may not report hazards."))
     if level not in ("general", "major"):
@@ -105,7 +123,8 @@ def report(actor, *, location, description, level, department=None, item_result=
         found_at=found_at,
     )
     db.session.add(hazard)
-    _append_event(hazard, "report", actor, from_status=None, at=found_at)
+    _append_event(hazard, "report", actor, from_status=None, at=found_at,
+                  data={"level": level}, photos=photos)
     db.session.flush()
     return hazard
 
@@ -113,11 +132,29 @@ def report(actor, *, location, description, level, department=None, item_result=
 def allowed_moves(hazard: Hazard, actor) -> list[str]:
     """The moves `actor` could make on `hazard` now (guards aside)."""
     return [name for name, move in MOVES.items()
-            if hazard.status in move.sources and _may(actor, hazard, move)]
+            if hazard.status in move.sources and _may(actor, hazard, name)]
 
 
-def _may(actor, hazard, move) -> bool:
-    return can(actor, move.permission) and sees_department(actor, hazard.department_id)
+def _may(actor, hazard, action) -> bool:
+    if action == "fix_on_site":
+        return (can(actor, "inspections.perform") and hazard.reported_by_id == actor.id
+                and hazard.level == "general")
+    return can(actor, MOVES[action].permission) and sees_department(actor, hazard.department_id)
+
+
+def may_plan(hazard: Hazard, actor) -> bool:
+    """Whether `actor` may fill in the hazard's five commitments now."""
+    return (hazard.status in PLANNING_STATUSES and can(actor, "hazards.rectify")
+            and sees_department(actor, hazard.department_id))
+
+
+def may_request_extension(hazard: Hazard, actor) -> bool:
+    return (hazard.status in ("assigned", "rectifying") and hazard.deadline_on is not None
+            and can(actor, "hazards.rectify") and sees_department(actor, hazard.department_id))
+
+
+def may_decide_extension(hazard: Hazard, actor) -> bool:
+    return can(actor, "hazards.manage") and sees_department(actor, hazard.department_id)
 
 
 def _rectifier_ids(hazard: Hazard) -> set[int]:
@@ -144,20 +181,31 @@ def _check_assignment(hazard: Hazard, responsible, deadline_on) -> None:
 
 
 def apply(hazard: Hazard, action: str, *, actor, note: str = "", at: datetime | None = None,
-          responsible=None, deadline_on=None) -> HazardEvent:
-    """Make `action` on `hazard` as `actor`, or raise DomainError saying why not."""
+          responsible=None, deadline_on=None, photos: list[Photo] = (),
+          reason: str | None = None) -> HazardEvent:
+    """Make `action` on `hazard` as `actor`, or raise DomainError saying why not.
+
+    `photos` are unsaved Photo rows (after-photos for submit, verify and fix_on_site);
+    `reason` is a CANCEL_REASONS key for cancel."""
     move = MOVES.get(action)
     if move is None:
         raise DomainError(_("Unknown action."))
     if hazard.status not in move.sources:
         raise DomainError(_("A hazard that is %(status)s cannot be given “%(action)s”.",
                             status=HAZARD_STATUSES[hazard.status], action=move.label))
-    if not _may(actor, hazard, move):
+    if not _may(actor, hazard, action):
+        if action == "fix_on_site":
+            raise DomainError(_("Only the person who found a general hazard can close it as "
+                                "rectified on the spot."))
         raise DomainError(_("Your role or department may not “%(action)s” this hazard.",
                             action=move.label))
     note = (note or "").strip()
     if move.needs_note and not note:
         raise DomainError(_("Give a reason."), "note")
+    if action == "cancel" and reason not in CANCEL_REASONS:
+        raise DomainError(_("Choose why the card is cancelled."), "reason")
+    if action in NEEDS_PHOTO and not photos:
+        raise DomainError(_("Add at least one photo of the rectified place."), "photos")
     if action == "start" and hazard.level == "major" and not is_complete_commitments(hazard):
         raise DomainError(_("A major hazard needs its five commitments (measures, responsible "
                             "person, funds, deadline, contingency plan) before rectifying."))
@@ -166,21 +214,43 @@ def apply(hazard: Hazard, action: str, *, actor, note: str = "", at: datetime | 
     if action == "assign":
         _check_assignment(hazard, responsible, deadline_on)
     at = at or utcnow()
-    data = {}
+    data = _apply_effects(hazard, action, actor, at, responsible, deadline_on, reason)
+    from_status = hazard.status
+    hazard.status = move.target
+    hazard.closed_at = at if move.target == "closed" else None
+    event = _append_event(hazard, action, actor, from_status=from_status, note=note, data=data,
+                          at=at, photos=photos)
+    db.session.flush()
+    return event
+
+
+def _apply_effects(hazard, action, actor, at, responsible, deadline_on, reason) -> dict:
+    """Set the fields a move changes besides the status; return what the event records."""
     if action == "assign":
         if responsible is not None:
             hazard.responsible_id = responsible.id
         hazard.deadline_on = deadline_on or hazard.deadline_on or default_deadline(
             hazard.level, hazard.found_at)
-        data = {"responsible_id": hazard.responsible_id,
+        return {"responsible_id": hazard.responsible_id,
                 "deadline_on": hazard.deadline_on.isoformat()}
-    from_status = hazard.status
-    hazard.status = move.target
-    hazard.closed_at = at if move.target == "closed" else None
-    event = _append_event(hazard, action, actor, from_status=from_status, note=note, data=data,
-                          at=at)
-    db.session.flush()
-    return event
+    if action == "submit":
+        hazard.rectified_at = at
+    elif action == "fix_on_site":
+        hazard.rectified_at, hazard.rectified_on_site = at, True
+    elif action == "verify":
+        hazard.verified_by_id, hazard.verified_at = actor.id, at
+    elif action == "reject":
+        hazard.rectified_at = None
+    elif action == "reopen":
+        hazard.rectified_at = hazard.verified_by_id = hazard.verified_at = None
+        hazard.rectified_on_site = False
+        if hazard.deadline_on is None:  # closed on the spot: it never had one
+            hazard.deadline_on = default_deadline(hazard.level, at)
+            return {"deadline_on": hazard.deadline_on.isoformat()}
+    elif action == "cancel":
+        hazard.cancel_reason = reason
+        return {"reason": reason}
+    return {}
 
 
 def amend(hazard: Hazard, *, actor, level: str, description: str) -> HazardEvent | None:
@@ -202,5 +272,97 @@ def amend(hazard: Hazard, *, actor, level: str, description: str) -> HazardEvent
         return None
     hazard.level, hazard.description = level, description
     event = _append_event(hazard, "amend", actor, from_status=hazard.status, data=changes)
+    db.session.flush()
+    return event
+
+
+def _check_planner(hazard: Hazard, actor) -> None:
+    if not may_plan(hazard, actor):
+        raise DomainError(_("Only a manager or the department's safety lead can change the "
+                            "rectification plan, and only before it is submitted."))
+
+
+def plan(hazard: Hazard, *, actor, measures: str, funds_yuan, contingency_plan: str,
+         interim_controls: str) -> HazardEvent | None:
+    """Fill in the rectification plan: measures, funds, contingency plan (with the responsible
+    person and the deadline, the five commitments), and the interim controls."""
+    _check_planner(hazard, actor)
+    if funds_yuan is not None and funds_yuan < 0:
+        raise DomainError(_("Funds cannot be negative."), "funds_yuan")
+    new = {"measures": (measures or "").strip() or None,
+           "funds_yuan": funds_yuan,
+           "contingency_plan": (contingency_plan or "").strip() or None,
+           "interim_controls": (interim_controls or "").strip() or None}
+    changes = {}
+    for field, value in new.items():
+        old = getattr(hazard, field)
+        if field == "funds_yuan":
+            old = None if old is None else float(old)
+            value = None if value is None else float(value)
+        if old != value:
+            changes[field] = [old, value]
+            setattr(hazard, field, value)
+    if not changes:
+        return None
+    event = _append_event(hazard, "plan", actor, from_status=hazard.status, data=changes)
+    db.session.flush()
+    return event
+
+
+def pending_extension(hazard: Hazard) -> DeadlineExtension | None:
+    return db.session.scalar(db.select(DeadlineExtension).where(
+        DeadlineExtension.hazard_id == hazard.id, DeadlineExtension.status == "pending"))
+
+
+def request_extension(hazard: Hazard, *, actor, deadline_on, reason: str,
+                      at: datetime | None = None) -> DeadlineExtension:
+    """延期申请: ask a manager to move the deadline to a later day, with a reason."""
+    if not may_request_extension(hazard, actor):
+        raise DomainError(_("Only a manager or the department's safety lead can ask for more "
+                            "time, while the hazard is assigned or being rectified."))
+    reason = (reason or "").strip()
+    if deadline_on is None or deadline_on <= hazard.deadline_on:
+        raise DomainError(_("Ask for a day after the current deadline (%(day)s).",
+                            day=hazard.deadline_on.isoformat()), "deadline_on")
+    if not reason:
+        raise DomainError(_("Say why more time is needed."), "reason")
+    if pending_extension(hazard) is not None:
+        raise DomainError(_("An extension request is already waiting for a decision."))
+    at = at or utcnow()
+    extension = DeadlineExtension(hazard=hazard, old_deadline_on=hazard.deadline_on,
+                                  requested_deadline_on=deadline_on, reason=reason,
+                                  requested_by_id=actor.id, requested_at=at)
+    db.session.add(extension)
+    _append_event(hazard, "extension_requested", actor, from_status=hazard.status, note=reason,
+                  at=at, data={"from": hazard.deadline_on.isoformat(),
+                               "to": deadline_on.isoformat()})
+    db.session.flush()
+    return extension
+
+
+def decide_extension(extension: DeadlineExtension, *, actor, approve: bool, note: str = "",
+                     at: datetime | None = None) -> HazardEvent:
+    """A manager approves (the deadline moves) or refuses (it stays) an extension request."""
+    hazard = extension.hazard
+    if not may_decide_extension(hazard, actor):
+        raise DomainError(_("Only a safety manager can decide an extension request."))
+    if extension.status != "pending":
+        raise DomainError(_("This request has already been decided."))
+    if extension.requested_by_id == actor.id:
+        raise DomainError(_("Someone other than the person who asked must decide."))
+    note = (note or "").strip()
+    if not approve and not note:
+        raise DomainError(_("Give a reason."), "note")
+    if hazard.status not in OPEN_HAZARD_STATUSES:
+        raise DomainError(_("The hazard is no longer open."))
+    at = at or utcnow()
+    extension.status = "approved" if approve else "refused"
+    extension.decided_by_id, extension.decided_at, extension.decision_note = actor.id, at, note
+    data = {"from": hazard.deadline_on.isoformat() if hazard.deadline_on else None,
+            "to": extension.requested_deadline_on.isoformat()}
+    if approve:
+        hazard.deadline_on = extension.requested_deadline_on
+    event = _append_event(hazard, "extension_approved" if approve else "extension_refused",
+                          actor, from_status=hazard.status, note=note, at=at, data=data)
     db.session.flush()
     return event

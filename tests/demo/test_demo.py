@@ -39,7 +39,9 @@ def test_demo_loads_a_realistic_hospital_once(app):
 
 def test_demo_history_is_written_through_the_workflow(app):
     load_demo(log=lambda _: None)
-    hazard = db.session.scalar(select(models.Hazard).where(models.Hazard.status == "closed"))
+    hazard = db.session.scalar(select(models.Hazard).where(
+        models.Hazard.status == "closed", models.Hazard.rectified_on_site.is_(False)))
     assert hazard.events[0].action == "report" and hazard.events[-1].action == "verify"
+    assert hazard.verified_by_id == hazard.events[-1].actor_id
     assert all(e.hash == event_hash(hazard.number, e) for e in hazard.events)
     assert hazard.item_result.outcome == "fail"

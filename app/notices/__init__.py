@@ -1,0 +1,1 @@
+"""Notices: email and group-chat messages about hazards, sent by `flask notify`."""
