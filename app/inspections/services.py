@@ -11,13 +11,13 @@ from sqlalchemy.exc import IntegrityError
 from app.checklists.models import ChecklistItem, ChecklistTemplate, ChecklistVersion
 from app.common.errors import DomainError
 from app.common.permissions import can, sees_department
-from app.common.time import local_to_utc, utcnow
+from app.common.time import utcnow
 from app.common.vocab import INSPECTION_KINDS
 from app.extensions import db
 from app.hazards import workflow
-from app.inspections.models import Inspection, ItemResult, Photo
-from app.photos import storage
+from app.inspections.models import Inspection, ItemResult
 from app.photos.pipeline import ProcessedPhoto
+from app.photos.services import save_photo
 
 # The kind a role usually does, preselected when it starts an inspection.
 DEFAULT_KIND = {"inspector": "patrol", "dept_lead": "self_check", "manager": "leadership",
@@ -137,7 +137,6 @@ def submit_inspection(actor, *, location, version: ChecklistVersion, kind: str, 
                             kind=kind, note=note.strip(), started_at=started_at,
                             submitted_at=submitted_at, received_at=now)
     failed = []
-    photo_dir = current_app.config["PHOTO_DIR"]
     earliest = (started_at or now) - timedelta(
         minutes=current_app.config["PHOTO_OFF_SITE_MINUTES"])
     for item in version.items:
@@ -146,18 +145,7 @@ def submit_inspection(actor, *, location, version: ChecklistVersion, kind: str, 
                             text_value=answer.text.strip() or None, note=answer.note.strip())
         inspection.results.append(result)
         for processed in answer.photos:
-            if processed.image:  # bytes at hand: store them (idempotent, by content)
-                storage.store(photo_dir, processed.image, processed.sha256)
-                storage.store(photo_dir, processed.thumbnail, processed.thumb_sha256)
-            elif not storage.exists(photo_dir, processed.sha256):  # kept from a refused form
-                raise DomainError(_("A photo was lost before it was saved. Take it again."))
-            # EXIF times are the camera's clock, taken to be set to the hospital's time.
-            taken_at = local_to_utc(processed.taken_at) if processed.taken_at else None
-            result.photos.append(Photo(
-                sha256=processed.sha256, thumb_sha256=processed.thumb_sha256,
-                width=processed.width, height=processed.height, size_bytes=processed.size_bytes,
-                taken_at=taken_at, is_possibly_off_site=bool(taken_at and taken_at < earliest),
-                uploaded_by=actor))
+            result.photos.append(save_photo(processed, actor, earliest=earliest))
         if result.outcome == "fail":
             failed.append(result)
     try:
