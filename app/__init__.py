@@ -85,12 +85,14 @@ def _register_blueprints(app: Flask) -> None:
     from app.checklists.views import bp as checklists_bp
     from app.hazards.views import bp as hazards_bp
     from app.inspections.views import bp as inspections_bp
+    from app.ledger.views import bp as ledger_bp
     from app.locations.views import bp as locations_bp
     from app.main.views import bp as main_bp
     from app.photos.views import bp as photos_bp
 
     blueprints = (main_bp, auth_bp, locations_bp, checklists_bp, inspections_bp, hazards_bp,
                   photos_bp)
+    app.register_blueprint(ledger_bp)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
 
@@ -139,6 +141,7 @@ def _register_commands(app: Flask) -> None:
     from app.audit.cli import audit_cli
     from app.auth.cli import users_cli
     from app.demo.cli import demo_cli
+    from app.notices.cli import notify_command
 
-    for group in (users_cli, demo_cli, audit_cli):
+    for group in (users_cli, demo_cli, audit_cli, notify_command):
         app.cli.add_command(group)

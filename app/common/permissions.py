@@ -17,6 +17,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "hazards.rectify": frozenset({"admin", "manager", "dept_lead"}),
     "hazards.manage": frozenset({"admin", "manager"}),
     "labels.print": frozenset({"admin", "manager"}),
+    "ledgers.export": frozenset({"admin", "manager", "dept_lead", "viewer"}),
     "admin.manage": frozenset({"admin"}),
 }
 
