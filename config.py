@@ -36,6 +36,24 @@ class Config:
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_MB", "100")) * 1024 * 1024
     WTF_CSRF_TIME_LIMIT = None  # a checklist may stay open for a whole patrol round
     ALLOWS_DEMO_SECRET = False
+    # Notices (`flask notify`). Email is off while SMTP_HOST is unset.
+    SMTP_HOST = os.environ.get("SMTP_HOST") or None
+    SMTP_PORT = int(os.environ.get("SMTP_PORT", "25"))
+    SMTP_USERNAME = os.environ.get("SMTP_USERNAME") or None
+    SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD") or None
+    SMTP_STARTTLS = os.environ.get("SMTP_STARTTLS", "0") == "1"
+    SMTP_SSL = os.environ.get("SMTP_SSL", "0") == "1"
+    SMTP_TIMEOUT = int(os.environ.get("SMTP_TIMEOUT", "30"))
+    MAIL_FROM = os.environ.get("MAIL_FROM", "SafeRound <saferound@localhost>")
+    # The group-chat robot is off while NOTIFY_WEBHOOK_URL is unset.
+    NOTIFY_WEBHOOK_URL = os.environ.get("NOTIFY_WEBHOOK_URL") or None
+    NOTIFY_WEBHOOK_FORMAT = os.environ.get("NOTIFY_WEBHOOK_FORMAT", "wecom")  # or dingtalk
+    NOTIFY_WEBHOOK_SECRET = os.environ.get("NOTIFY_WEBHOOK_SECRET") or None  # DingTalk 加签
+    NOTIFY_WEBHOOK_LOCALE = os.environ.get("NOTIFY_WEBHOOK_LOCALE", "zh_Hans")
+    # Both robots accept 20 messages a minute; the rest wait for the next run.
+    NOTIFY_WEBHOOK_MAX_PER_RUN = int(os.environ.get("NOTIFY_WEBHOOK_MAX_PER_RUN", "20"))
+    NOTIFY_LOOKBACK_HOURS = int(os.environ.get("NOTIFY_LOOKBACK_HOURS", "72"))
+    NOTIFY_MAX_ATTEMPTS = int(os.environ.get("NOTIFY_MAX_ATTEMPTS", "5"))
 
 
 class DevelopmentConfig(Config):
@@ -51,6 +69,10 @@ class TestingConfig(Config):
     WTF_CSRF_ENABLED = False
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast for tests; production keeps scrypt
     SQLALCHEMY_ENGINE_OPTIONS = {}
+    # Tests never reach a real mail server or chat robot; notice tests point at local sinks.
+    SMTP_HOST = None
+    NOTIFY_WEBHOOK_URL = None
+    NOTIFY_WEBHOOK_SECRET = None
 
 
 class ProductionConfig(Config):

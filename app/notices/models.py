@@ -32,5 +32,7 @@ class Notice(db.Model):
     state: Mapped[str] = mapped_column(String(10), default="claimed")
     attempts: Mapped[int] = mapped_column(default=0)
     error: Mapped[str] = mapped_column(Text, default="")
+    # When the row was last claimed (first claim, retry or take-over): the clock that
+    # services.py reads for retry waits and for claims left by a run that died.
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]

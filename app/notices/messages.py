@@ -1,0 +1,108 @@
+"""The words of a notice: title, facts and link, in the reader's language."""
+
+from dataclasses import dataclass
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from app.common.i18n import is_english
+from app.common.time import to_local
+from app.common.vocab import HAZARD_LEVELS, HAZARD_STATUSES
+from app.notices.queries import Due
+
+# A user-written description is cut here: a chat message is a pointer to the card, not the card.
+DESCRIPTION_CHARS = 200
+
+
+@dataclass(frozen=True)
+class Message:
+    title: str  # e.g. "Major hazard reported: YH-2026-00042"
+    intro: str  # one sentence saying why the reader gets this
+    facts: tuple[str, ...]  # "Location: Oxygen station (O2-B1-01)", one a line
+    link: str  # the live hazard card
+    link_label: str
+    app_name: str
+    footer: str
+
+    @property
+    def subject(self) -> str:
+        return f"[{self.app_name}] {self.title}"
+
+    def text(self) -> str:
+        """The plain-text body of an email."""
+        return "\n".join([self.intro, "", *self.facts, "", f"{self.link_label}: {self.link}",
+                          "", "-- ", self.footer]) + "\n"
+
+
+def hazard_link(number: str) -> str:
+    """The hazard card's address: the CLI has no request to build it from."""
+    return f"{current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/hazards/{number}"
+
+
+def compose(due: Due, locale: str) -> Message:
+    """The message for `due` in `locale` (zh_Hans or en)."""
+    with force_locale(locale):
+        hazard = due.hazard
+        title, intro = _headline(due)
+        return Message(
+            title=title,
+            intro=intro,
+            facts=tuple(_fact(label, value) for label, value in _facts(due) if value),
+            link=hazard_link(hazard.number),
+            link_label=_("Open the hazard card"),
+            app_name=_("SafeRound"),
+            footer=_("Sent automatically by SafeRound; replies to this message are not read."),
+        )
+
+
+def _headline(due: Due) -> tuple[str, str]:
+    number = due.hazard.number
+    if due.kind == "major_reported":
+        return (_("Major hazard reported: %(number)s", number=number),
+                _("A major hazard has been reported. It needs a safety manager's attention now."))
+    if due.kind == "assigned":
+        return (_("Hazard assigned for rectification: %(number)s", number=number),
+                _("This hazard has been assigned to you or your department for rectification."))
+    if due.kind == "rejected":
+        return (_("Rectification not accepted: %(number)s", number=number),
+                _("The verifier did not accept the rectification; the hazard is back in "
+                  "rectification."))
+    deadline = due.hazard.deadline_on.isoformat()
+    if due.kind == "due_soon":
+        return (_("Rectification due on %(day)s: %(number)s", day=deadline, number=number),
+                _("The rectification deadline is near."))
+    return (_("Rectification overdue: %(number)s", number=number),
+            _("The rectification deadline has passed and the hazard is still open."))
+
+
+def _facts(due: Due) -> list[tuple[str, str]]:
+    hazard = due.hazard
+    location = f"{hazard.location.name} ({hazard.location.code})"
+    deadline = hazard.deadline_on.isoformat() if hazard.deadline_on else ""
+    if deadline and due.kind == "overdue":
+        days = (due.today - hazard.deadline_on).days
+        deadline = f"{deadline} · {_('Overdue by %(n)d days', n=days)}"
+    elif deadline and due.kind == "due_soon":
+        days = (hazard.deadline_on - due.today).days
+        deadline = f"{deadline} · {_('Days left: %(n)d', n=days)}"
+    description = " ".join(hazard.description.split())
+    if len(description) > DESCRIPTION_CHARS:
+        description = description[:DESCRIPTION_CHARS - 1] + "…"
+    note = due.event.note if due.event is not None and due.kind == "rejected" else ""
+    return [
+        (_("Hazard card"), hazard.number),
+        (_("Level"), str(HAZARD_LEVELS[hazard.level])),
+        (_("Status"), str(HAZARD_STATUSES[hazard.status])),
+        (_("Location"), location),
+        (_("Department"), hazard.department.name),
+        (_("Description"), description),
+        (_("Found at"), to_local(hazard.found_at).strftime("%Y-%m-%d %H:%M")),
+        (_("Deadline"), deadline),
+        (_("Responsible person"), hazard.responsible.full_name if hazard.responsible else ""),
+        (_("Note"), " ".join(note.split())),
+    ]
+
+
+def _fact(label: str, value: str) -> str:
+    return f"{label}: {value}" if is_english() else f"{label}：{value}"  # Chinese: full width
