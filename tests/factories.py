@@ -120,5 +120,7 @@ def make_hazard(status="reported", level="general", location=None, **fields):
         extra = {"reason": "duplicate"} if action == "cancel" else {}
         if action in workflow.NEEDS_PHOTO:
             extra["photos"] = [make_photo(actors[who])]
+        if action == "assign":
+            extra["responsible"] = actors["lead"]
         workflow.apply(hazard, action, actor=actors[who], note=note, **extra)
     return hazard

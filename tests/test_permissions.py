@@ -15,6 +15,8 @@ ADMIN = {"admin"}
 PERFORM = {"admin", "manager", "dept_lead", "inspector"}
 PRINT = {"admin", "manager"}
 EXPORT = {"admin", "manager", "dept_lead", "viewer"}
+RECTIFY = {"admin", "manager", "dept_lead"}
+MANAGE = {"admin", "manager"}
 ANON = "anonymous"
 
 
@@ -75,6 +77,16 @@ MATRIX = [
     ("GET", "/photos/{sha}.jpg", ALL, 200),
     ("GET", "/photos/{thumb}/thumb.jpg", ALL, 200),
     ("POST", "/hazards/{number}/amend", PERFORM, 302),
+    ("GET", "/hazards/", ALL, 200),
+    ("GET", "/hazards/mine", ALL, 200),
+    ("GET", "/hazards/new?location={code}", PERFORM, 200),
+    ("GET", "/hazards/{number}", ALL, 200),
+    ("GET", "/hazards/{number}/print", ALL, 200),
+    # The world's hazard is only reported: past the role gate, the workflow refuses a start.
+    ("POST", "/hazards/{number}/moves/start", PERFORM, 409),
+    ("POST", "/hazards/{number}/plan", RECTIFY, 303),
+    ("POST", "/hazards/{number}/extensions", RECTIFY, 409),
+    ("POST", "/hazards/{number}/extensions/999", MANAGE, 404),
     ("GET", "/ledgers", EXPORT, 200),
     ("GET", "/ledgers/hazards.xlsx?month=2026-11", EXPORT, 200),
     ("GET", "/ledgers/inspections.csv?month=2026-11", EXPORT, 200),

@@ -1,4 +1,4 @@
-"""QR labels for locations: the code, with the location's code and names under it (PNG, SVG)."""
+"""QR codes: location labels with the code and names under them (PNG, SVG), and bare codes."""
 
 import io
 from xml.sax.saxutils import escape
@@ -33,6 +33,18 @@ def _modules_path(matrix) -> str:
             else:
                 x += 1
     return "".join(parts)
+
+
+def qr_svg(url: str, label: str = "") -> str:
+    """Just the code, as SVG scaled to its box (for printed cards that link to a live page)."""
+    matrix = qr_matrix(url)
+    size = len(matrix)
+    name = escape(label or url, {'"': "&quot;"})
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" role="img" '
+        f'aria-label="{name}"><rect width="{size}" height="{size}" fill="#fff"/>'
+        f'<path d="{_modules_path(matrix)}" fill="#000" shape-rendering="crispEdges"/></svg>'
+    )
 
 
 def label_svg(url: str, code: str, name_zh: str, name_en: str) -> str:

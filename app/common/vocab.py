@@ -49,6 +49,22 @@ CANCEL_REASONS = {
     "false_report": _l("False report: no hazard there"),  # 误报
     "other": _l("Other reason"),
 }
+EVENT_LABELS = {  # the timeline of a hazard card
+    "report": _l("Reported"),
+    "amend": _l("Corrected by the finder"),
+    "plan": _l("Rectification plan updated"),
+    "assign": _l("Assigned"),
+    "start": _l("Rectification started"),
+    "submit": _l("Submitted for verification"),
+    "verify": _l("Verified and closed"),
+    "reject": _l("Rejected: rectify again"),
+    "reopen": _l("Reopened"),
+    "cancel": _l("Cancelled"),
+    "fix_on_site": _l("Rectified on the spot"),
+    "extension_requested": _l("More time asked for"),
+    "extension_approved": _l("Extension approved"),
+    "extension_refused": _l("Extension refused"),
+}
 EXTENSION_STATUSES = {
     "pending": _l("Waiting for a decision"),
     "approved": _l("Approved"),

@@ -259,7 +259,7 @@ class History:
         manager = self.rng.choice(self.managers)
         lead = self.users[f"lead_{hazard.department.code.lower()}"]
         clock = iter(found_at + timedelta(days=d, hours=self.rng.randint(1, 8))
-                     for d in (0, 1, 2, 4, 5, 6, 7))
+                     for d in (0, 1, 2, 3, 4, 5, 6, 7))
 
         def step(action, actor, **kwargs):
             at = min(next(clock), self.now)
@@ -283,7 +283,8 @@ class History:
                       funds_yuan=5000 if hazard.level == "major" else None,
                       contingency_plan="启用备用设备；现场设警戒，专人值守直至整改完毕"
                       if hazard.level == "major" else "",
-                      interim_controls="现场设警示标志，每班加密巡查")
+                      interim_controls="现场设警示标志，每班加密巡查",
+                      at=min(next(clock), self.now))
         step("start", lead, note="已安排整改")
         if target == "rectifying":
             if self.rng.random() < 0.3:

@@ -1,14 +1,21 @@
 """Shared reads of hazards."""
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
-from app.common.permissions import scope_to_department
-from app.common.vocab import OPEN_HAZARD_STATUSES
+from app.auth.models import User
+from app.auth.queries import departments
+from app.common.permissions import can, scope_to_department
+from app.common.time import local_to_utc
+from app.common.vocab import HAZARD_LEVELS, HAZARD_STATUSES, OPEN_HAZARD_STATUSES
 from app.extensions import db
-from app.hazards.models import Hazard
+from app.hazards.models import DeadlineExtension, Hazard, HazardEvent
+from app.inspections.models import Inspection, ItemResult, Photo
+from app.locations.models import Location
+from app.locations.queries import list_locations, location_types
 
 
 def hazard_counts(user, today: date) -> dict[str, int]:
@@ -44,3 +51,194 @@ def is_complete_commitments(hazard: Hazard) -> bool:
         hazard.deadline_on,
         (hazard.contingency_plan or "").strip(),
     ))
+
+
+PAGE_SIZE = 25
+# What waits on whom: the statuses in which the department does the work.
+DEPARTMENT_WORK = ("assigned", "rectifying")
+
+
+def _month_arg(value) -> date | None:
+    """'2026-11' → 1 November 2026; None if missing or garbled."""
+    try:
+        return date.fromisoformat(f"{value}-01") if value else None
+    except ValueError:
+        return None
+
+
+@dataclass
+class HazardFilters:
+    status: str | None = None  # a HAZARD_STATUSES key, or "open"
+    level: str | None = None
+    department_id: int | None = None
+    location_id: int | None = None
+    location_type_id: int | None = None
+    overdue: bool = False
+    month: date | None = None  # the first of the month the hazards were found in
+    q: str = ""
+    page: int = 1
+
+    @classmethod
+    def from_args(cls, args) -> "HazardFilters":
+        status, level = args.get("status"), args.get("level")
+        return cls(
+            status=status if status in HAZARD_STATUSES or status == "open" else None,
+            level=level if level in HAZARD_LEVELS else None,
+            department_id=args.get("department", type=int),
+            location_id=args.get("location", type=int),
+            location_type_id=args.get("type", type=int),
+            overdue=args.get("overdue") == "1",
+            month=_month_arg(args.get("month")),
+            q=args.get("q", "").strip()[:100],
+            page=max(1, args.get("page", 1, type=int) or 1),
+        )
+
+    def args(self, **changes) -> dict:
+        """Query-string arguments for these filters (with `changes`), for links."""
+        values = {"status": self.status, "level": self.level, "department": self.department_id,
+                  "location": self.location_id, "type": self.location_type_id,
+                  "overdue": "1" if self.overdue else None,
+                  "month": self.month.strftime("%Y-%m") if self.month else None,
+                  "q": self.q, "page": self.page, **changes}
+        return {k: v for k, v in values.items() if v not in (None, "")}
+
+    def conditions(self, today: date) -> list:
+        found = []
+        if self.status == "open":
+            found.append(Hazard.status.in_(OPEN_HAZARD_STATUSES))
+        elif self.status:
+            found.append(Hazard.status == self.status)
+        if self.level:
+            found.append(Hazard.level == self.level)
+        if self.department_id:
+            found.append(Hazard.department_id == self.department_id)
+        if self.location_id:
+            found.append(Hazard.location_id == self.location_id)
+        if self.location_type_id:
+            found.append(Location.location_type_id == self.location_type_id)
+        if self.overdue:
+            found.append(Hazard.is_overdue(today))
+        if self.month:
+            start, end = month_bounds(self.month)
+            found.extend((Hazard.found_at >= start, Hazard.found_at < end))
+        if self.q:
+            like = f"%{self.q.replace('%', '').replace('_', '')}%"
+            found.append(or_(Hazard.number.ilike(like), Hazard.description.ilike(like)))
+        return found
+
+
+def month_bounds(first: date) -> tuple[datetime, datetime]:
+    """The UTC instants at which the hospital's local month starting on `first` begins and ends."""
+    following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return (local_to_utc(datetime.combine(first, time())),
+            local_to_utc(datetime.combine(following, time())))
+
+
+@dataclass
+class Page:
+    rows: list[tuple[Hazard, bool]]  # each hazard, and whether an extension request waits
+    total: int
+    number: int
+    pages: int
+
+
+def _pending_extension():
+    return exists().where(DeadlineExtension.hazard_id == Hazard.id,
+                          DeadlineExtension.status == "pending")
+
+
+def _page(base, number: int, order) -> Page:
+    """One page of `base` (a select of Hazard): a count and one query for the rows."""
+    total = db.session.scalar(select(func.count()).select_from(base.subquery()))
+    pages = max(1, -(-total // PAGE_SIZE))
+    number = min(number, pages)
+    query = (base.add_columns(_pending_extension())
+             .options(contains_eager(Hazard.location), joinedload(Hazard.department),
+                      joinedload(Hazard.responsible))
+             .order_by(*order).limit(PAGE_SIZE).offset((number - 1) * PAGE_SIZE))
+    return Page([tuple(row) for row in db.session.execute(query)], total, number, pages)
+
+
+SOONEST_DEADLINE = (Hazard.deadline_on.is_(None), Hazard.deadline_on, Hazard.found_at, Hazard.id)
+
+
+def hazard_page(user, filters: HazardFilters, today: date) -> Page:
+    """One page of the hazards the user may see that match `filters`, newest first."""
+    base = scope_to_department(
+        select(Hazard).join(Hazard.location).where(and_(True, *filters.conditions(today))),
+        user, Hazard.department_id)
+    return _page(base, filters.page, (Hazard.found_at.desc(), Hazard.id.desc()))
+
+
+def my_work_page(user, page: int = 1) -> Page:
+    """What waits on the user or their department, soonest deadline first.
+
+    Managers: cards to assign, rectifications to verify, extension requests to decide.
+    Whoever rectifies: the department's assigned and rectifying cards, and any they answer for.
+    A finder: their own cards not yet assigned (they may still correct or fix them on site).
+    """
+    waits = [(Hazard.responsible_id == user.id) & Hazard.status.in_(DEPARTMENT_WORK)]
+    if can(user, "hazards.rectify") and user.department_id:
+        waits.append((Hazard.department_id == user.department_id)
+                     & Hazard.status.in_(DEPARTMENT_WORK))
+    if can(user, "hazards.manage"):
+        waits.append(Hazard.status.in_(("reported", "awaiting_verification")))
+        waits.append(Hazard.status.in_(OPEN_HAZARD_STATUSES) & _pending_extension())
+    if can(user, "inspections.perform"):
+        waits.append((Hazard.reported_by_id == user.id) & (Hazard.status == "reported"))
+    base = scope_to_department(select(Hazard).join(Hazard.location).where(or_(*waits)),
+                               user, Hazard.department_id)
+    return _page(base, page, SOONEST_DEADLINE)
+
+
+def filter_choices() -> dict:
+    return {"locations": list_locations(include_inactive=True), "departments": departments(),
+            "location_types": location_types()}
+
+
+@dataclass
+class Card:
+    """Everything the hazard card shows besides the hazard itself."""
+
+    before_photos: list[Photo]
+    after_photos: list[Photo]
+    extensions: list[DeadlineExtension]
+    inspection: Inspection | None
+
+
+# Events whose photos show the place put right.
+AFTER_PHOTO_ACTIONS = ("submit", "verify", "fix_on_site")
+
+
+def load_card(number: str) -> tuple[Hazard, Card] | None:
+    """The hazard with its events, people and photos, in a fixed handful of queries."""
+    hazard = db.session.scalar(
+        select(Hazard).where(Hazard.number == number)
+        .options(joinedload(Hazard.location).joinedload(Location.location_type),
+                 joinedload(Hazard.department), joinedload(Hazard.responsible),
+                 joinedload(Hazard.reported_by), joinedload(Hazard.verified_by),
+                 selectinload(Hazard.events).joinedload(HazardEvent.actor),
+                 selectinload(Hazard.events).selectinload(HazardEvent.photos),
+                 selectinload(Hazard.item_result).joinedload(ItemResult.item),
+                 selectinload(Hazard.item_result).selectinload(ItemResult.photos),
+                 selectinload(Hazard.item_result).joinedload(ItemResult.inspection)))
+    if hazard is None:
+        return None
+    before = list(hazard.item_result.photos) if hazard.item_result else []
+    after = []
+    for event in hazard.events:
+        (after if event.action in AFTER_PHOTO_ACTIONS else before).extend(event.photos)
+    extensions = list(db.session.scalars(
+        select(DeadlineExtension).where(DeadlineExtension.hazard_id == hazard.id)
+        .order_by(DeadlineExtension.requested_at)))
+    inspection = hazard.item_result.inspection if hazard.item_result else None
+    return hazard, Card(before, after, extensions, inspection)
+
+
+def responsible_candidates(hazard: Hazard) -> list[User]:
+    """Who may be made responsible: the department's active safety leads, then the managers."""
+    return list(db.session.scalars(
+        select(User).where(User.active, or_(
+            (User.role == "dept_lead") & (User.department_id == hazard.department_id),
+            User.role.in_(("manager", "admin"))))
+        .order_by(User.role != "dept_lead", User.role, User.full_name)))

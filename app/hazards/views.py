@@ -1,30 +1,213 @@
-"""Hazard pages (the full card comes with the rectification workflow)."""
+"""Hazard pages: the lists, the card (一患一卡) with its actions, its print view, direct reports."""
 
-from flask import Blueprint, flash, redirect, request, url_for
+import uuid
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 
+from app.auth.models import User
+from app.common import qr
 from app.common.errors import DomainError
 from app.common.forms import safe_next
-from app.common.permissions import require
+from app.common.permissions import can, require, sees_department
+from app.common.time import local_today, to_local, utcnow
 from app.extensions import db
-from app.hazards import workflow
-from app.hazards.models import Hazard
+from app.hazards import queries, workflow
+from app.hazards.forms import (
+    MovePhotos,
+    move_form_key,
+    parse_date,
+    parse_funds,
+    parse_photos,
+)
+from app.hazards.models import DeadlineExtension, Hazard
+from app.inspections.services import may_inspect
+from app.locations.models import Location
+from app.photos.pipeline import Watermark
+from app.photos.services import save_photo
 
 bp = Blueprint("hazards", __name__, url_prefix="/hazards")
 
+# Moves whose form carries photos: after-photos, required by submit and the on-the-spot fix.
+PHOTO_MOVES = ("submit", "verify", "fix_on_site")
+
 
 def get_hazard_or_404(number: str, for_update: bool = False) -> Hazard:
-    """The hazard; `for_update` locks its row (PostgreSQL) so two writers take turns."""
+    """The hazard if the user may see it; `for_update` locks its row (PostgreSQL) so two
+    writers take turns."""
     query = select(Hazard).where(Hazard.number == number)
-    return db.first_or_404(query.with_for_update() if for_update else query)
+    hazard = db.first_or_404(query.with_for_update() if for_update else query)
+    if not sees_department(current_user, hazard.department_id):
+        abort(404)  # say nothing of other departments' cards
+    return hazard
+
+
+def live_card_url(number: str) -> str:
+    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    return base + url_for("hazards.show", number=number)
+
+
+def _watermark(location: Location) -> Watermark:
+    return Watermark(location.code, to_local(utcnow()).strftime("%Y-%m-%d %H:%M"),
+                     current_user.full_name)
+
+
+@bp.get("/")
+@require("hazards.view")
+def index():
+    filters = queries.HazardFilters.from_args(request.args)
+    today = local_today()
+    return render_template("hazards/index.html", filters=filters, today=today,
+                           page=queries.hazard_page(current_user, filters, today),
+                           **queries.filter_choices())
+
+
+@bp.get("/mine")
+@require("hazards.view")
+def mine():
+    page = queries.my_work_page(current_user, max(1, request.args.get("page", 1, type=int) or 1))
+    return render_template("hazards/mine.html", page=page, today=local_today())
+
+
+def render_card(number: str, *, error: DomainError | None = None, action: str | None = None,
+                kept=(), status: int = 200):
+    """The card page; after a refused action, with its reason and the input kept."""
+    loaded = queries.load_card(number)
+    if loaded is None or not sees_department(current_user, loaded[0].department_id):
+        abort(404)
+    hazard, card = loaded
+    pending = next((e for e in card.extensions if e.status == "pending"), None)
+    return render_template(
+        "hazards/show.html", hazard=hazard, card=card, today=local_today(), workflow=workflow,
+        moves=workflow.allowed_moves(hazard, current_user), pending=pending,
+        may_plan=workflow.may_plan(hazard, current_user),
+        may_extend=pending is None and workflow.may_request_extension(hazard, current_user),
+        may_decide=pending is not None and workflow.may_decide_extension(hazard, current_user),
+        may_amend=hazard.status == "reported" and hazard.reported_by_id == current_user.id,
+        candidates=queries.responsible_candidates(hazard) if hazard.status == "reported" else [],
+        complete=queries.is_complete_commitments(hazard),
+        error=error, action=action, values=request.form if error else {}, kept=kept,
+    ), status
+
+
+def _refused(number: str, error: DomainError, action: str, kept=()):
+    db.session.rollback()
+    # A wrong or missing input is the person's to fix (400); a refused move is a conflict.
+    return render_card(number, error=error, action=action, kept=kept,
+                       status=400 if error.field else 409)
+
+
+@bp.get("/<number>")
+@require("hazards.view")
+def show(number):
+    return render_card(number)
+
+
+@bp.post("/<number>/moves/<action>")
+@require("inspections.perform")
+def move(number, action):
+    """One workflow move, as its own POST button with its own form."""
+    if action not in workflow.MOVES:
+        abort(404)
+    hazard = get_hazard_or_404(number, for_update=True)
+    key = move_form_key(current_user.id, hazard.id, action)
+    photos = (parse_photos(request.form, request.files, _watermark(hazard.location), key)
+              if action in PHOTO_MOVES else MovePhotos())
+    try:
+        if photos.error:
+            raise DomainError(photos.error, "photos")
+        responsible = deadline_on = None
+        if action == "assign":
+            if request.form.get("responsible_id", type=int):
+                responsible = db.session.get(User, request.form.get("responsible_id", type=int))
+            deadline_on = parse_date(request.form.get("deadline_on"), "deadline_on")
+        workflow.apply(
+            hazard, action, actor=current_user, note=request.form.get("note", "")[:2000],
+            responsible=responsible, deadline_on=deadline_on,
+            reason=request.form.get("reason"),
+            photos=[save_photo(p, current_user) for p in photos.photos])
+    except DomainError as e:
+        kept = photos.keep(current_app.config["PHOTO_DIR"], key)
+        return _refused(number, e, action, kept)
+    db.session.commit()
+    flash(_("%(number)s: %(action)s.", number=number, action=workflow.MOVES[action].label),
+          "success")
+    return redirect(safe_next(request.form.get("next"))
+                    or url_for(".show", number=number), 303)
+
+
+@bp.post("/<number>/plan")
+@require("hazards.rectify")
+def plan(number):
+    """The rectification plan: the five commitments' fields and the interim controls."""
+    hazard = get_hazard_or_404(number, for_update=True)
+    form = request.form
+    try:
+        workflow.plan(hazard, actor=current_user, measures=form.get("measures", "")[:4000],
+                      funds_yuan=parse_funds(form.get("funds_yuan")),
+                      contingency_plan=form.get("contingency_plan", "")[:4000],
+                      interim_controls=form.get("interim_controls", "")[:4000])
+    except DomainError as e:
+        return _refused(number, e, "plan")
+    db.session.commit()
+    flash(_("The rectification plan is saved."), "success")
+    return redirect(url_for(".show", number=number), 303)
+
+
+@bp.post("/<number>/extensions")
+@require("hazards.rectify")
+def request_extension(number):
+    hazard = get_hazard_or_404(number, for_update=True)
+    try:
+        workflow.request_extension(
+            hazard, actor=current_user,
+            deadline_on=parse_date(request.form.get("deadline_on"), "deadline_on"),
+            reason=request.form.get("reason", "")[:2000])
+    except DomainError as e:
+        return _refused(number, e, "extend")
+    db.session.commit()
+    flash(_("The extension request is sent to the safety managers."), "success")
+    return redirect(url_for(".show", number=number), 303)
+
+
+@bp.post("/<number>/extensions/<int:extension_id>")
+@require("hazards.manage")
+def decide_extension(number, extension_id):
+    hazard = get_hazard_or_404(number, for_update=True)
+    extension = db.session.get(DeadlineExtension, extension_id)
+    if extension is None or extension.hazard_id != hazard.id:
+        abort(404)
+    decision = request.form.get("decision")
+    if decision not in ("approve", "refuse"):
+        abort(400)
+    try:
+        workflow.decide_extension(extension, actor=current_user, approve=decision == "approve",
+                                  note=request.form.get("note", "")[:2000])
+    except DomainError as e:
+        return _refused(number, e, "decide")
+    db.session.commit()
+    flash(_("Extension approved: the new deadline is %(day)s.",
+            day=extension.requested_deadline_on.isoformat()) if decision == "approve"
+          else _("Extension refused: the deadline stays."), "success")
+    return redirect(url_for(".show", number=number), 303)
 
 
 @bp.post("/<number>/amend")
 @require("inspections.perform")
 def amend(number):
-    """The finder corrects level and description on the confirm step after submitting."""
+    """The finder corrects level and description while the card is still only reported."""
     hazard = get_hazard_or_404(number, for_update=True)
     try:
         workflow.amend(hazard, actor=current_user, level=request.form.get("level", ""),
@@ -34,4 +217,82 @@ def amend(number):
     else:
         db.session.commit()
         flash(_("Card %(number)s saved.", number=hazard.number), "success")
-    return redirect(safe_next(request.form.get("next")) or url_for("main.index"))
+    return redirect(safe_next(request.form.get("next"))
+                    or url_for(".show", number=number))
+
+
+@bp.get("/<number>/print")
+@require("hazards.view")
+def print_card(number):
+    """The card to post at the hazard, A4 or A5, with a QR code to the live card."""
+    loaded = queries.load_card(number)
+    if loaded is None or not sees_department(current_user, loaded[0].department_id):
+        abort(404)
+    hazard, card = loaded
+    size = "A5" if request.args.get("size", "").upper() == "A5" else "A4"
+    url = live_card_url(number)
+    return render_template("hazards/print.html", hazard=hazard, card=card, size=size,
+                           today=local_today(), url=url,
+                           code=Markup(qr.qr_svg(url, hazard.number)),
+                           complete=queries.is_complete_commitments(hazard))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@require("inspections.perform")
+def new():
+    """Report a hazard straight from a phone, without a checklist, with its photos."""
+    location = db.session.scalar(select(Location).where(
+        Location.code == request.values.get("location", ""), Location.is_active))
+    if location is None or not may_inspect(current_user, location):
+        return render_template("hazards/choose_location.html",
+                               locations=_reportable_locations()), 200 if request.method == "GET" \
+            else 400
+    if request.method == "GET":
+        return render_template("hazards/new.html", location=location, values={}, kept={},
+                               error=None, form_id=uuid.uuid4().hex)
+    return _report(location)
+
+
+def _reportable_locations() -> list[Location]:
+    query = select(Location).where(Location.is_active).order_by(Location.code)
+    return [loc for loc in db.session.scalars(query) if may_inspect(current_user, loc)]
+
+
+def _report(location: Location):
+    form, watermark = request.form, _watermark(location)
+    fixed = form.get("fixed_on_site") == "1"
+    key = move_form_key(current_user.id, location.id, "report:" + form.get("form_id", "")[:40])
+    before = parse_photos(form, request.files, watermark, key, field="photos", kept="kept")
+    after = (parse_photos(form, request.files, watermark, key, field="after_photos",
+                          kept="kept_after") if fixed else MovePhotos())
+    try:
+        if before.error or after.error:
+            raise DomainError(before.error or after.error, "photos")
+        if not before.photos:
+            raise DomainError(_("Add at least one photo of the hazard."), "photos")
+        level = form.get("level", "")
+        if fixed and level != "general":
+            raise DomainError(_("Only a general hazard can be closed as rectified on the spot."),
+                              "level")
+        hazard = workflow.report(
+            current_user, location=location, level=level,
+            description=form.get("description", "")[:2000],
+            category=form.get("category", "").strip()[:60],
+            photos=[save_photo(p, current_user) for p in before.photos])
+        if fixed:
+            workflow.apply(hazard, "fix_on_site", actor=current_user,
+                           note=form.get("fix_note", "")[:2000],
+                           photos=[save_photo(p, current_user) for p in after.photos])
+    except DomainError as e:
+        db.session.rollback()
+        photo_dir = current_app.config["PHOTO_DIR"]
+        kept = {"photos": before.keep(photo_dir, key), "after": after.keep(photo_dir, key)}
+        return render_template("hazards/new.html", location=location, values=form, kept=kept,
+                               error=e, form_id=uuid.uuid4().hex), 400
+    db.session.commit()
+    flash(_("Card %(number)s opened.", number=hazard.number), "success")
+    return redirect(url_for(".show", number=hazard.number), 303)
+
+
+def may_see_card(user, hazard: Hazard) -> bool:
+    return can(user, "hazards.view") and sees_department(user, hazard.department_id)

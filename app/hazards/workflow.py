@@ -283,7 +283,7 @@ def _check_planner(hazard: Hazard, actor) -> None:
 
 
 def plan(hazard: Hazard, *, actor, measures: str, funds_yuan, contingency_plan: str,
-         interim_controls: str) -> HazardEvent | None:
+         interim_controls: str, at: datetime | None = None) -> HazardEvent | None:
     """Fill in the rectification plan: measures, funds, contingency plan (with the responsible
     person and the deadline, the five commitments), and the interim controls."""
     _check_planner(hazard, actor)
@@ -304,7 +304,7 @@ def plan(hazard: Hazard, *, actor, measures: str, funds_yuan, contingency_plan: 
             setattr(hazard, field, value)
     if not changes:
         return None
-    event = _append_event(hazard, "plan", actor, from_status=hazard.status, data=changes)
+    event = _append_event(hazard, "plan", actor, from_status=hazard.status, data=changes, at=at)
     db.session.flush()
     return event
 

@@ -1,0 +1,83 @@
+"""Reading hazard forms: dates, money and the photos that come with a move."""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from flask_babel import gettext as _
+
+from app.common.errors import DomainError
+from app.inspections.forms import keep_photo, kept_photo, photo_refusal
+from app.photos import storage
+from app.photos.pipeline import PhotoRejected, ProcessedPhoto, Watermark, process
+
+MAX_PHOTOS = 6
+
+
+def parse_date(value: str | None, field_name: str) -> date | None:
+    """A yyyy-mm-dd date from a form; empty is None; anything else a DomainError."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise DomainError(_("Enter the date as year-month-day, such as 2026-12-31."),
+                          field_name) from None
+
+
+def parse_funds(value: str | None) -> float | None:
+    """Yuan, such as 1200 or 1,200.50; empty is None."""
+    value = (value or "").strip().replace(",", "").replace("，", "").removeprefix("¥")
+    if not value:
+        return None
+    try:
+        amount = Decimal(value)
+    except InvalidOperation:
+        raise DomainError(_("Enter the funds in yuan as a number, such as 1200."),
+                          "funds_yuan") from None
+    if not amount.is_finite() or amount < 0 or amount >= Decimal("1e10"):
+        raise DomainError(_("Enter the funds in yuan as a number, such as 1200."), "funds_yuan")
+    return float(round(amount, 2))
+
+
+@dataclass
+class MovePhotos:
+    """The photos posted with a move: new uploads through the pipeline, and those kept from a
+    refused attempt (`kept` tokens)."""
+
+    photos: list[ProcessedPhoto] = field(default_factory=list)
+    error: str | None = None
+
+    def keep(self, photo_dir, key: str) -> list[str]:
+        """Store the photos and give tokens for them, so that a refused form keeps them."""
+        for photo in self.photos:
+            if photo.image:
+                storage.store(photo_dir, photo.image, photo.sha256)
+                storage.store(photo_dir, photo.thumbnail, photo.thumb_sha256)
+        return [keep_photo(photo, key) for photo in self.photos]
+
+
+def parse_photos(form, files, watermark: Watermark, key: str, *, field: str = "photos",
+                 kept: str = "kept") -> MovePhotos:
+    """Uploads in `field` through the pipeline, plus those named by `kept` tokens."""
+    result = MovePhotos()
+    for token in form.getlist(kept):
+        photo = kept_photo(token, key)
+        if photo is not None:
+            result.photos.append(photo)
+    for upload in files.getlist(field):
+        if not upload or not upload.filename:
+            continue
+        if len(result.photos) >= MAX_PHOTOS:
+            result.error = _("At most %(n)d photos at a time.", n=MAX_PHOTOS)
+            break
+        try:
+            result.photos.append(process(upload.read(), watermark))
+        except PhotoRejected as refused:
+            result.error = photo_refusal(refused.reason)
+    return result
+
+
+def move_form_key(user_id: int, hazard_id: int, action: str) -> str:
+    return f"{user_id}/hazard/{hazard_id}/{action}"
