@@ -120,7 +120,7 @@ def make_hazard(status="reported", level="general", location=None, **fields):
         extra = {"reason": "duplicate"} if action == "cancel" else {}
         if action in workflow.NEEDS_PHOTO:
             extra["photos"] = [make_photo(actors[who])]
-        if action == "assign":
+        if action == "assign" and level == "major":  # a named person is one of the five
             extra["responsible"] = actors["lead"]
         workflow.apply(hazard, action, actor=actors[who], note=note, **extra)
     return hazard

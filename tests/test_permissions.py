@@ -77,6 +77,7 @@ MATRIX = [
     ("GET", "/photos/{sha}.jpg", ALL, 200),
     ("GET", "/photos/{thumb}/thumb.jpg", ALL, 200),
     ("POST", "/hazards/{number}/amend", PERFORM, 302),
+    ("GET", "/locations/{code}/risk-card", ALL, 404),  # not a major hazard source
     ("GET", "/hazards/", ALL, 200),
     ("GET", "/hazards/mine", ALL, 200),
     ("GET", "/hazards/new?location={code}", PERFORM, 200),

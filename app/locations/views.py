@@ -4,6 +4,7 @@ import hashlib
 
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
     make_response,
@@ -95,6 +96,19 @@ def label(code, fmt):
     response.set_etag(hashlib.sha256(printed).hexdigest()[:32])
     response.cache_control.private = True
     return response.make_conditional(request)
+
+
+@bp.get("/locations/<code>/risk-card")
+@require("locations.view")
+def risk_card(code):
+    """一险一卡 as a sheet to post at a major hazard source, A4 or A5, with its QR label code."""
+    location = get_location_or_404(code)
+    if not location.is_major_source:
+        abort(404)
+    size = "A5" if request.args.get("size", "").upper() == "A5" else "A4"
+    return render_template("locations/risk_card_print.html", location=location, size=size,
+                           today=local_today(),
+                           code=Markup(qr.qr_svg(scan_url(location), location.code)))
 
 
 @bp.get("/locations/labels")

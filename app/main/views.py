@@ -8,7 +8,7 @@ from app.common.forms import safe_next
 from app.common.permissions import require
 from app.common.time import local_today
 from app.extensions import db
-from app.hazards.queries import hazard_counts, open_hazards
+from app.hazards.queries import hazard_counts, my_work_page, open_hazards
 from app.inspections.queries import recent_inspections
 
 bp = Blueprint("main", __name__)
@@ -20,6 +20,7 @@ def index():
     return render_template(
         "main/index.html",
         counts=hazard_counts(current_user, local_today()),
+        my_work=my_work_page(current_user).total,
         hazards=open_hazards(current_user, limit=8),
         inspections=recent_inspections(current_user, limit=6),
         today=local_today(),

@@ -368,3 +368,36 @@ def test_report_without_a_location_offers_the_places(client, login):
     login("inspector")
     page = client.get("/hazards/new").text
     assert f'value="{location.code}"' in page
+
+
+# -- the risk-source card (一险一卡) ----------------------------------------------------------
+
+def test_risk_source_card_prints_with_the_places_qr_code(client, login):
+    location = make_location(is_major_source=True, risk_level="red", source_hazards="液氧泄漏",
+                             source_responsible="王建华", source_emergency="关闭总阀，疏散")
+    db.session.commit()
+    login("viewer")
+    page = client.get(f"/locations/{location.code}/risk-card?size=a5").text
+    assert "size: A5" in page and "液氧泄漏" in page and "王建华" in page and "关闭总阀" in page
+    assert "<svg" in page and f'aria-label="{location.code}"' in page
+
+
+def test_location_page_links_to_its_risk_source_card_print(client, login):
+    location = make_location(is_major_source=True, source_responsible="王建华")
+    db.session.commit()
+    login("inspector")
+    assert f"/locations/{location.code}/risk-card" in client.get(
+        f"/locations/{location.code}").text
+
+
+# -- from the inspection's confirm step --------------------------------------------------------
+
+def test_finder_closes_on_the_spot_from_the_confirm_step(client, login):
+    inspector = login("inspector")
+    hazard = make_hazard(reporter=inspector)
+    db.session.commit()
+    response = post_move(client, hazard, "fix_on_site", photos=photo_upload(),
+                         next="/inspections/1#" + hazard.number)
+    assert response.status_code == 303 and response.location.startswith("/inspections/1")
+    db.session.refresh(hazard)
+    assert hazard.status == "closed" and hazard.rectified_on_site
