@@ -5,7 +5,8 @@ SQLite database in a temporary folder (bulk inserts: realistic rows in every sta
 then times what the download view does (the query and the file) several times, and prints the
 median, min and max, the file sizes and the number of SQL queries. The aim is an XLSX of
 10,000 hazards in under 5 s on the 2-core machine, with a number of queries that does not grow
-with the rows.
+with the rows. Last, it requests the hazard list pages and prints the queries and median time
+of each.
 """
 
 import argparse
@@ -183,8 +184,34 @@ def measure(app, runs: int) -> dict:
     return figures
 
 
-# Queries per hazard list page: the lead adds that measurement here later, with the same
-# database (`build`) and the same statement counter as `measure`.
+LIST_PAGES = ["/hazards/", "/hazards/?page=40", "/hazards/?status=open&overdue=1",
+              "/hazards/?q=YH-2026", "/hazards/mine", "/"]
+
+
+def list_pages(app, runs: int) -> dict:
+    """SQL statements and median time of each hazard list page, as the admin, through the app."""
+    from app.extensions import db
+
+    statements = []
+    event.listen(db.engine, "before_cursor_execute",
+                 lambda *args: statements.append(args[2]))
+    client = app.test_client()
+    with client.session_transaction() as session:  # logged in as user 1, the admin
+        session["_user_id"] = "1"
+        session["_fresh"] = True
+    figures = {}
+    for url in LIST_PAGES:
+        client.get(url)  # warm-up
+        times, counts = [], []
+        for _ in range(runs):
+            before = len(statements)
+            started = time.perf_counter()
+            response = client.get(url)
+            times.append(time.perf_counter() - started)
+            counts.append(len(statements) - before)
+            assert response.status_code == 200, (url, response.status_code)
+        figures[url] = {"queries": counts[-1], "median": statistics.median(times)}
+    return figures
 
 
 def met(ok: bool) -> str:
@@ -209,6 +236,7 @@ def main() -> None:
             build(app, args.hazards)
             built = time.perf_counter() - started
             figures = measure(app, args.runs)
+            pages = list_pages(app, args.runs)
             db.session.remove()
             db.engine.dispose()
 
@@ -223,6 +251,9 @@ def main() -> None:
         print(f"{fmt.upper()}: {f['rows']} rows, median {median:.2f} s, min {min(seconds):.2f} s,"
               f" max {max(seconds):.2f} s over {len(seconds)} runs; {f['bytes'] / 1e6:.2f} MB; "
               f"SQL queries: {f['queries']}{aim}")
+    print("Hazard list pages (25 rows a page, as the admin; queries do not grow with the rows):")
+    for url, f in pages.items():
+        print(f"  {url:34} {f['queries']:2d} SQL queries, median {f['median'] * 1000:.0f} ms")
 
 
 if __name__ == "__main__":
