@@ -1,9 +1,11 @@
 """Checking the hazard events' hash chain: every event must hash to what it stores, and
-carry its predecessor's hash, in an unbroken run of sequence numbers."""
+carry its predecessor's hash, in an unbroken run of sequence numbers; and the photos hanging
+on each event must be exactly those its hashed data names."""
 
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.hazards.models import Hazard, HazardEvent
@@ -26,6 +28,7 @@ def first_broken_link() -> tuple[BrokenLink | None, int]:
         select(Hazard.number, HazardEvent)
         .join(HazardEvent, HazardEvent.hazard_id == Hazard.id)
         .order_by(HazardEvent.hazard_id, HazardEvent.seq)
+        .options(selectinload(HazardEvent.photos))
         .execution_options(yield_per=2000)
     )
     current, expected_seq, prev_hash, count = None, 1, GENESIS_HASH, 0
@@ -47,4 +50,6 @@ def _fault(number: str, event: HazardEvent, expected_seq: int, prev_hash: str) -
         return "does not carry the previous event's hash"
     if event.hash != event_hash(number, event):
         return "was changed after it was written"
+    if sorted(p.sha256 for p in event.photos) != sorted(event.data.get("photos", [])):
+        return "its photos are not the ones it recorded"
     return None

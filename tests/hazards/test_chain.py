@@ -77,3 +77,15 @@ def test_chain_verifies_after_a_postgres_round_trip(tmp_path, monkeypatch, pg_da
         db.engine.dispose()
     assert result.exit_code == 0, result.output
     assert "All 5 hazard events verified" in result.output
+
+
+def test_a_photo_moved_off_its_event_is_caught(app, ledger):
+    closed = ledger[0]
+    submit = next(e for e in closed.events if e.action == "submit")
+    db.session.execute(text("UPDATE photos SET hazard_event_id = NULL "
+                            "WHERE hazard_event_id = :e"), {"e": submit.id})
+    db.session.commit()
+    result = _verify(app)
+    assert result.exit_code == 1
+    assert f"{closed.number} event {submit.seq}: its photos are not the ones it recorded" \
+        in result.output
