@@ -76,7 +76,7 @@ MATRIX = [
     ("GET", "/inspections/{iid}", ALL, 200),
     ("GET", "/photos/{sha}.jpg", ALL, 200),
     ("GET", "/photos/{thumb}/thumb.jpg", ALL, 200),
-    ("POST", "/hazards/{number}/amend", PERFORM, 302),
+    ("POST", "/hazards/{number}/amend", PERFORM, 409),
     ("GET", "/locations/{code}/risk-card", ALL, 404),  # not a major hazard source
     ("GET", "/hazards/", ALL, 200),
     ("GET", "/hazards/mine", ALL, 200),

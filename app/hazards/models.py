@@ -12,6 +12,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -132,6 +133,10 @@ class DeadlineExtension(db.Model):
     __tablename__ = "deadline_extensions"
     __table_args__ = (
         CheckConstraint(one_of("status", ("pending", "approved", "refused")), name="status"),
+        # One request waits for a decision at a time, even when two arrive together.
+        Index("uq_deadline_extensions_one_pending", "hazard_id", unique=True,
+              sqlite_where=text("status = 'pending'"),
+              postgresql_where=text("status = 'pending'")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

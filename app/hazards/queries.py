@@ -33,7 +33,8 @@ def open_hazards(user, *, location=None, limit: int = 10) -> list[Hazard]:
     query = (
         select(Hazard)
         .where(Hazard.status.in_(OPEN_HAZARD_STATUSES))
-        .options(joinedload(Hazard.location), joinedload(Hazard.department))
+        .options(joinedload(Hazard.location), joinedload(Hazard.department),
+                 joinedload(Hazard.responsible))
         .order_by(Hazard.deadline_on.is_(None), Hazard.deadline_on, Hazard.id)
         .limit(limit)
     )

@@ -104,9 +104,10 @@ def render_card(number: str, *, error: DomainError | None = None, action: str | 
 
 def _refused(number: str, error: DomainError, action: str, kept=()):
     db.session.rollback()
-    # A wrong or missing input is the person's to fix (400); a refused move is a conflict.
-    return render_card(number, error=error, action=action, kept=kept,
-                       status=400 if error.field else 409)
+    # A wrong or missing input is the person's to fix (400); who is asking, 403; otherwise
+    # the card's state refused it (409).
+    status = 400 if error.field else 403 if error.forbidden else 409
+    return render_card(number, error=error, action=action, kept=kept, status=status)
 
 
 @bp.get("/<number>")
@@ -122,6 +123,10 @@ def move(number, action):
     if action not in workflow.MOVES:
         abort(404)
     hazard = get_hazard_or_404(number, for_update=True)
+    try:  # refused before any photo is read or stored
+        workflow.check_move(hazard, action, current_user)
+    except DomainError as e:
+        return _refused(number, e, action)
     key = move_form_key(current_user.id, hazard.id, action)
     photos = (parse_photos(request.form, request.files, _watermark(hazard.location), key)
               if action in PHOTO_MOVES else MovePhotos())
@@ -130,8 +135,7 @@ def move(number, action):
             raise DomainError(photos.error, "photos")
         responsible = deadline_on = None
         if action == "assign":
-            if request.form.get("responsible_id", type=int):
-                responsible = db.session.get(User, request.form.get("responsible_id", type=int))
+            responsible = _responsible(request.form.get("responsible_id"))
             deadline_on = parse_date(request.form.get("deadline_on"), "deadline_on")
         workflow.apply(
             hazard, action, actor=current_user, note=request.form.get("note", "")[:2000],
@@ -139,13 +143,24 @@ def move(number, action):
             reason=request.form.get("reason"),
             photos=[save_photo(p, current_user) for p in photos.photos])
     except DomainError as e:
-        kept = photos.keep(current_app.config["PHOTO_DIR"], key)
+        # Keep the photos only when the person can fix the form and send it again.
+        kept = photos.keep(current_app.config["PHOTO_DIR"], key) if e.field else ()
         return _refused(number, e, action, kept)
     db.session.commit()
     flash(_("%(number)s: %(action)s.", number=number, action=workflow.MOVES[action].label),
           "success")
     return redirect(safe_next(request.form.get("next"))
                     or url_for(".show", number=number), 303)
+
+
+def _responsible(value: str | None) -> User | None:
+    """The chosen responsible person; blank means the department as a whole."""
+    if not (value or "").strip():
+        return None
+    user = db.session.get(User, int(value)) if value.strip().isdigit() else None
+    if user is None:
+        raise DomainError(_("Choose a responsible person from the list."), "responsible_id")
+    return user
 
 
 @bp.post("/<number>/plan")
@@ -213,12 +228,11 @@ def amend(number):
         workflow.amend(hazard, actor=current_user, level=request.form.get("level", ""),
                        description=request.form.get("description", "")[:2000])
     except DomainError as e:
-        flash(e.message, "error")
-    else:
-        db.session.commit()
-        flash(_("Card %(number)s saved.", number=hazard.number), "success")
+        return _refused(number, e, "amend")
+    db.session.commit()
+    flash(_("Card %(number)s saved.", number=hazard.number), "success")
     return redirect(safe_next(request.form.get("next"))
-                    or url_for(".show", number=number))
+                    or url_for(".show", number=number), 303)
 
 
 @bp.get("/<number>/print")

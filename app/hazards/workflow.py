@@ -138,7 +138,7 @@ def allowed_moves(hazard: Hazard, actor) -> list[str]:
 def _may(actor, hazard, action) -> bool:
     if action == "fix_on_site":
         return (can(actor, "inspections.perform") and hazard.reported_by_id == actor.id
-                and hazard.level == "general")
+                and hazard.level == "general" and not _was_ever_major(hazard))
     return can(actor, MOVES[action].permission) and sees_department(actor, hazard.department_id)
 
 
@@ -154,7 +154,15 @@ def may_request_extension(hazard: Hazard, actor) -> bool:
 
 
 def may_decide_extension(hazard: Hazard, actor) -> bool:
-    return can(actor, "hazards.manage") and sees_department(actor, hazard.department_id)
+    return (hazard.status in OPEN_HAZARD_STATUSES and can(actor, "hazards.manage")
+            and sees_department(actor, hazard.department_id))
+
+
+def _was_ever_major(hazard: Hazard) -> bool:
+    """Reported as major, or later lowered from major: a manager must see it closed."""
+    # The report records {"level": "major"}; an amendment {"level": [old, new]}.
+    return any(event.data.get("level") == "major" or "major" in (event.data.get("level") or ())
+               for event in hazard.events)
 
 
 def _rectifier_ids(hazard: Hazard) -> set[int]:
@@ -169,6 +177,8 @@ def _rectifier_ids(hazard: Hazard) -> set[int]:
 
 
 def _check_assignment(hazard: Hazard, responsible, deadline_on) -> None:
+    if responsible is None and hazard.level == "major":
+        raise DomainError(_("A major hazard needs a named responsible person."), "responsible_id")
     if responsible is not None and not (
         responsible.active
         and can(responsible, "hazards.rectify")
@@ -180,13 +190,10 @@ def _check_assignment(hazard: Hazard, responsible, deadline_on) -> None:
         raise DomainError(_("The deadline cannot be in the past."), "deadline_on")
 
 
-def apply(hazard: Hazard, action: str, *, actor, note: str = "", at: datetime | None = None,
-          responsible=None, deadline_on=None, photos: list[Photo] = (),
-          reason: str | None = None) -> HazardEvent:
-    """Make `action` on `hazard` as `actor`, or raise DomainError saying why not.
+def check_move(hazard: Hazard, action: str, actor) -> Move:
+    """The move, if `actor` may make it on `hazard` in its present state; else DomainError.
 
-    `photos` are unsaved Photo rows (after-photos for submit, verify and fix_on_site);
-    `reason` is a CANCEL_REASONS key for cancel."""
+    Asked before anything is uploaded or written, and again by `apply`."""
     move = MOVES.get(action)
     if move is None:
         raise DomainError(_("Unknown action."))
@@ -196,9 +203,24 @@ def apply(hazard: Hazard, action: str, *, actor, note: str = "", at: datetime | 
     if not _may(actor, hazard, action):
         if action == "fix_on_site":
             raise DomainError(_("Only the person who found a general hazard can close it as "
-                                "rectified on the spot."))
+                                "rectified on the spot; a hazard once reported as major "
+                                "goes through verification."), forbidden=True)
         raise DomainError(_("Your role or department may not “%(action)s” this hazard.",
-                            action=move.label))
+                            action=move.label), forbidden=True)
+    if action == "verify" and actor.id in _rectifier_ids(hazard):
+        raise DomainError(_("Someone other than the person who rectified it must verify."),
+                          forbidden=True)
+    return move
+
+
+def apply(hazard: Hazard, action: str, *, actor, note: str = "", at: datetime | None = None,
+          responsible=None, deadline_on=None, photos: list[Photo] = (),
+          reason: str | None = None) -> HazardEvent:
+    """Make `action` on `hazard` as `actor`, or raise DomainError saying why not.
+
+    `photos` are unsaved Photo rows (after-photos for submit, verify and fix_on_site);
+    `reason` is a CANCEL_REASONS key for cancel."""
+    move = check_move(hazard, action, actor)
     note = (note or "").strip()
     if move.needs_note and not note:
         raise DomainError(_("Give a reason."), "note")
@@ -209,12 +231,14 @@ def apply(hazard: Hazard, action: str, *, actor, note: str = "", at: datetime | 
     if action == "start" and hazard.level == "major" and not is_complete_commitments(hazard):
         raise DomainError(_("A major hazard needs its five commitments (measures, responsible "
                             "person, funds, deadline, contingency plan) before rectifying."))
-    if action == "verify" and actor.id in _rectifier_ids(hazard):
-        raise DomainError(_("Someone other than the person who rectified it must verify."))
     if action == "assign":
         _check_assignment(hazard, responsible, deadline_on)
     at = at or utcnow()
     data = _apply_effects(hazard, action, actor, at, responsible, deadline_on, reason)
+    if move.target not in OPEN_HAZARD_STATUSES:
+        withdrawn = _refuse_pending_extension(hazard, actor, at)
+        if withdrawn is not None:
+            data["extension_refused"] = withdrawn.id
     from_status = hazard.status
     hazard.status = move.target
     hazard.closed_at = at if move.target == "closed" else None
@@ -229,8 +253,9 @@ def _apply_effects(hazard, action, actor, at, responsible, deadline_on, reason) 
     if action == "assign":
         if responsible is not None:
             hazard.responsible_id = responsible.id
+        # The rectification notice sets the time allowed from the day it is given.
         hazard.deadline_on = deadline_on or hazard.deadline_on or default_deadline(
-            hazard.level, hazard.found_at)
+            hazard.level, at)
         return {"responsible_id": hazard.responsible_id,
                 "deadline_on": hazard.deadline_on.isoformat()}
     if action == "submit":
@@ -244,9 +269,9 @@ def _apply_effects(hazard, action, actor, at, responsible, deadline_on, reason) 
     elif action == "reopen":
         hazard.rectified_at = hazard.verified_by_id = hazard.verified_at = None
         hazard.rectified_on_site = False
-        if hazard.deadline_on is None:  # closed on the spot: it never had one
-            hazard.deadline_on = default_deadline(hazard.level, at)
-            return {"deadline_on": hazard.deadline_on.isoformat()}
+        # The old deadline has passed or soon will: reopened work gets the default time again.
+        hazard.deadline_on = default_deadline(hazard.level, at)
+        return {"deadline_on": hazard.deadline_on.isoformat()}
     elif action == "cancel":
         hazard.cancel_reason = reason
         return {"reason": reason}
@@ -279,7 +304,8 @@ def amend(hazard: Hazard, *, actor, level: str, description: str) -> HazardEvent
 def _check_planner(hazard: Hazard, actor) -> None:
     if not may_plan(hazard, actor):
         raise DomainError(_("Only a manager or the department's safety lead can change the "
-                            "rectification plan, and only before it is submitted."))
+                            "rectification plan, and only before it is submitted."),
+                          forbidden=hazard.status in PLANNING_STATUSES)
 
 
 def plan(hazard: Hazard, *, actor, measures: str, funds_yuan, contingency_plan: str,
@@ -293,6 +319,10 @@ def plan(hazard: Hazard, *, actor, measures: str, funds_yuan, contingency_plan: 
            "funds_yuan": funds_yuan,
            "contingency_plan": (contingency_plan or "").strip() or None,
            "interim_controls": (interim_controls or "").strip() or None}
+    if hazard.level == "major" and hazard.status == "rectifying" and not all(
+            new[field] is not None for field in ("measures", "funds_yuan", "contingency_plan")):
+        raise DomainError(_("Rectifying has started: the five commitments must stay filled "
+                            "(measures, funds, contingency plan)."))
     changes = {}
     for field, value in new.items():
         old = getattr(hazard, field)
@@ -309,6 +339,16 @@ def plan(hazard: Hazard, *, actor, measures: str, funds_yuan, contingency_plan: 
     return event
 
 
+def _refuse_pending_extension(hazard: Hazard, actor, at) -> DeadlineExtension | None:
+    """A card that closes or is cancelled takes its undecided extension request with it."""
+    extension = pending_extension(hazard) if hazard.id is not None else None
+    if extension is not None:
+        extension.status = "refused"
+        extension.decided_by_id, extension.decided_at = actor.id, at
+        extension.decision_note = _("The card was closed or cancelled before a decision.")
+    return extension
+
+
 def pending_extension(hazard: Hazard) -> DeadlineExtension | None:
     return db.session.scalar(db.select(DeadlineExtension).where(
         DeadlineExtension.hazard_id == hazard.id, DeadlineExtension.status == "pending"))
@@ -319,11 +359,14 @@ def request_extension(hazard: Hazard, *, actor, deadline_on, reason: str,
     """延期申请: ask a manager to move the deadline to a later day, with a reason."""
     if not may_request_extension(hazard, actor):
         raise DomainError(_("Only a manager or the department's safety lead can ask for more "
-                            "time, while the hazard is assigned or being rectified."))
+                            "time, while the hazard is assigned or being rectified."),
+                          forbidden=hazard.status in ("assigned", "rectifying"))
     reason = (reason or "").strip()
     if deadline_on is None or deadline_on <= hazard.deadline_on:
         raise DomainError(_("Ask for a day after the current deadline (%(day)s).",
                             day=hazard.deadline_on.isoformat()), "deadline_on")
+    if deadline_on < local_today(at):
+        raise DomainError(_("The deadline cannot be in the past."), "deadline_on")
     if not reason:
         raise DomainError(_("Say why more time is needed."), "reason")
     if pending_extension(hazard) is not None:
@@ -344,8 +387,9 @@ def decide_extension(extension: DeadlineExtension, *, actor, approve: bool, note
                      at: datetime | None = None) -> HazardEvent:
     """A manager approves (the deadline moves) or refuses (it stays) an extension request."""
     hazard = extension.hazard
-    if not may_decide_extension(hazard, actor):
-        raise DomainError(_("Only a safety manager can decide an extension request."))
+    if hazard.status in OPEN_HAZARD_STATUSES and not may_decide_extension(hazard, actor):
+        raise DomainError(_("Only a safety manager can decide an extension request."),
+                          forbidden=True)
     if extension.status != "pending":
         raise DomainError(_("This request has already been decided."))
     if extension.requested_by_id == actor.id:
@@ -356,6 +400,10 @@ def decide_extension(extension: DeadlineExtension, *, actor, approve: bool, note
     if hazard.status not in OPEN_HAZARD_STATUSES:
         raise DomainError(_("The hazard is no longer open."))
     at = at or utcnow()
+    if approve and extension.requested_deadline_on < local_today(at):
+        raise DomainError(_("The requested day (%(day)s) has already passed; refuse the request "
+                            "and ask for a new one.",
+                            day=extension.requested_deadline_on.isoformat()))
     extension.status = "approved" if approve else "refused"
     extension.decided_by_id, extension.decided_at, extension.decision_note = actor.id, at, note
     data = {"from": hazard.deadline_on.isoformat() if hazard.deadline_on else None,

@@ -68,6 +68,10 @@ def _headline(due: Due) -> tuple[str, str]:
         return (_("Rectification not accepted: %(number)s", number=number),
                 _("The verifier did not accept the rectification; the hazard is back in "
                   "rectification."))
+    if due.kind == "reopened":
+        return (_("Hazard reopened: %(number)s", number=number),
+                _("A safety manager reopened this closed hazard; it is back in rectification "
+                  "with a new deadline."))
     deadline = due.hazard.deadline_on.isoformat()
     if due.kind == "due_soon":
         return (_("Rectification due on %(day)s: %(number)s", day=deadline, number=number),
@@ -89,7 +93,7 @@ def _facts(due: Due) -> list[tuple[str, str]]:
     description = " ".join(hazard.description.split())
     if len(description) > DESCRIPTION_CHARS:
         description = description[:DESCRIPTION_CHARS - 1] + "…"
-    note = due.event.note if due.event is not None and due.kind == "rejected" else ""
+    note = due.event.note if due.event is not None and due.kind in ("rejected", "reopened") else ""
     return [
         (_("Hazard card"), hazard.number),
         (_("Level"), str(HAZARD_LEVELS[hazard.level])),

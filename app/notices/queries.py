@@ -18,12 +18,12 @@ from app.extensions import db
 from app.hazards.models import Hazard, HazardEvent
 
 # In the order a run sends them: nothing major waits behind a routine reminder.
-KINDS = ("major_reported", "overdue", "rejected", "assigned", "due_soon")
+KINDS = ("major_reported", "overdue", "rejected", "reopened", "assigned", "due_soon")
 # A deadline this many days ahead (counted in the hospital's calendar) is near.
 DUE_SOON_DAYS = 2
 # The statuses in which the department does the work a deadline is about.
 WORK_STATUSES = ("assigned", "rectifying")
-EVENT_ACTIONS = ("report", "amend", "assign", "reject")
+EVENT_ACTIONS = ("report", "amend", "assign", "reject", "reopen")
 
 
 @dataclass
@@ -75,8 +75,9 @@ def _from_events(since, now, today, people):
             assigned = people.user(event.data.get("responsible_id"))
             yield _to_responsible(f"assigned:{event.id}", "assigned", hazard, today, people,
                                   event=event, person=assigned)
-        elif event.action == "reject":
-            yield _to_responsible(f"rejected:{event.id}", "rejected", hazard, today, people,
+        elif event.action in ("reject", "reopen"):
+            kind = "rejected" if event.action == "reject" else "reopened"
+            yield _to_responsible(f"{kind}:{event.id}", kind, hazard, today, people,
                                   event=event)
 
 

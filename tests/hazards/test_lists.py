@@ -123,6 +123,20 @@ def test_list_pages_run_the_same_queries_for_2_or_20_rows(client, login, url):
     assert len(many) == len(few)
 
 
+def test_home_page_runs_the_same_queries_for_2_or_8_assigned_cards(client, login):
+    login("manager")
+    counts = []
+    for n in (2, 6):
+        for _ in range(n):
+            hazard = make_hazard(status="assigned")
+            hazard.responsible = make_user("dept_lead", department=hazard.department)
+        db.session.commit()
+        with counted_statements() as statements:
+            assert client.get("/").status_code == 200
+        counts.append(len(statements))
+    assert counts[0] == counts[1]
+
+
 # -- my work --------------------------------------------------------------------------------
 
 def test_my_work_for_a_lead_is_the_departments_work_soonest_first(client, login):

@@ -3,6 +3,7 @@
 import io
 import re
 from datetime import timedelta
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -115,16 +116,18 @@ def test_submit_without_a_photo_is_refused_and_nothing_changes(client, login):
     assert hazard.status == "rectifying"
 
 
-def test_a_refused_move_keeps_its_photos_for_the_next_try(client, login):
+def test_a_move_refused_for_who_asks_stores_no_photo(app, client, login):
     hazard = make_hazard(status="rectifying")
     db.session.commit()
     login("manager")
     post_move(client, hazard, "submit", photos=photo_upload())
-    # The one who rectified may not verify: refused, but the photo taken is kept.
-    response = post_move(client, hazard, "verify", photos=photo_upload())
-    assert response.status_code == 409
-    tokens = re.findall(r'name="kept" value="([^"]+)"', response.text)
-    assert len(tokens) == 1
+    stored = sorted(Path(app.config["PHOTO_DIR"]).rglob("*"))
+    # The one who rectified may not verify: refused before the upload is read.
+    response = post_move(client, hazard, "verify", photos=(io.BytesIO(jpeg(color="navy")), "v.jpg"))
+    assert response.status_code == 403
+    assert "Someone other than the person who rectified it" in response.text
+    assert 'name="kept"' not in response.text
+    assert sorted(Path(app.config["PHOTO_DIR"]).rglob("*")) == stored
     db.session.refresh(hazard)
     assert hazard.status == "awaiting_verification"
 
@@ -195,6 +198,27 @@ def test_assign_with_a_garbled_date_says_how_to_write_it(client, login):
     response = post_move(client, hazard, "assign", deadline_on="31/12/2026")
     assert response.status_code == 400 and "year-month-day" in response.text
     assert 'value="31/12/2026"' in response.text
+
+
+def test_assign_to_an_unknown_person_is_refused_on_that_field(client, login):
+    hazard = make_hazard()
+    db.session.commit()
+    login("manager")
+    response = post_move(client, hazard, "assign", responsible_id="999999")
+    assert response.status_code == 400
+    assert 'id="assign-responsible_id-err"' in response.text
+    db.session.refresh(hazard)
+    assert hazard.status == "reported"
+
+
+def test_a_move_the_role_may_not_make_is_403(client, login):
+    hazard = make_hazard(status="awaiting_verification")
+    db.session.commit()
+    login("dept_lead", department=hazard.department)
+    response = post_move(client, hazard, "verify")
+    assert response.status_code == 403
+    db.session.refresh(hazard)
+    assert hazard.status == "awaiting_verification"
 
 
 def test_cancel_keeps_the_card_with_its_reason(client, login):

@@ -240,6 +240,15 @@ def test_reopen_clears_the_verification(app):
     assert (hazard.verified_by_id, hazard.verified_at, hazard.closed_at) == (None, None, None)
 
 
+def test_reopen_gives_a_fresh_default_deadline(app):
+    hazard = make_hazard(status="closed")
+    hazard.deadline_on = date(2026, 1, 10)
+    at = datetime(2026, 11, 24, 2, 0)
+    event = workflow.apply(hazard, "reopen", actor=make_user("manager"), note="复查", at=at)
+    assert hazard.deadline_on == date(2026, 12, 1)
+    assert event.data == {"deadline_on": "2026-12-01"}
+
+
 # -- cancel -----------------------------------------------------------------------------------
 
 def test_cancel_needs_a_reason(app):
@@ -298,6 +307,16 @@ def test_a_major_hazard_cannot_be_closed_on_the_spot(app):
     assert "fix_on_site" not in workflow.allowed_moves(hazard, finder)
     with pytest.raises(DomainError):
         workflow.apply(hazard, "fix_on_site", actor=finder, photos=[make_photo(finder)])
+
+
+def test_a_hazard_lowered_from_major_cannot_be_closed_on_the_spot(app, english):
+    finder = make_user("inspector")
+    hazard = make_hazard(reporter=finder, level="major")
+    workflow.amend(hazard, actor=finder, level="general", description=hazard.description)
+    assert "fix_on_site" not in workflow.allowed_moves(hazard, finder)
+    with pytest.raises(DomainError, match="once reported as major") as refused:
+        workflow.apply(hazard, "fix_on_site", actor=finder, photos=[make_photo(finder)])
+    assert refused.value.forbidden and hazard.status == "reported"
 
 
 def test_reopening_an_on_the_spot_fix_gives_it_a_deadline(app):
@@ -396,11 +415,19 @@ def test_default_deadline_days_come_from_configuration(app):
     assert default_deadline("general", datetime(2026, 3, 30, 2, 0)) == date(2026, 4, 2)
 
 
-def test_assign_sets_the_default_deadline_from_the_day_found(app):
-    hazard = make_hazard(found_at=datetime(2026, 11, 30, 17, 0))  # 1 December in Shanghai
+def test_assign_counts_the_default_deadline_from_the_day_assigned(app):
+    hazard = make_hazard(found_at=datetime(2026, 11, 20, 2, 0))
     hazard.deadline_on = None
-    workflow.apply(hazard, "assign", actor=make_user("manager"))
+    at = datetime(2026, 11, 30, 17, 0)  # 1 December in Shanghai
+    workflow.apply(hazard, "assign", actor=make_user("manager"), at=at)
     assert hazard.deadline_on == date(2026, 12, 8)
+
+
+def test_a_major_hazard_is_assigned_to_a_named_person(app, english):
+    hazard = make_hazard(level="major")
+    with pytest.raises(DomainError, match="named responsible person") as refused:
+        workflow.apply(hazard, "assign", actor=make_user("manager"))
+    assert refused.value.field == "responsible_id" and hazard.status == "reported"
 
 
 def test_overdue_is_the_same_in_python_and_sql(app):
@@ -512,6 +539,48 @@ def test_no_extension_for_a_hazard_awaiting_verification(app):
         ask_for_more_time(make_hazard(status="awaiting_verification"))
 
 
+@pytest.mark.parametrize("action", ["verify", "cancel"])
+def test_closing_the_card_refuses_its_waiting_extension(app, action):
+    hazard = make_hazard(status="rectifying")
+    extension = ask_for_more_time(hazard)
+    lead = make_user("dept_lead", department=hazard.department)
+    if action == "verify":
+        workflow.apply(hazard, "submit", actor=lead, photos=[make_photo(lead)])
+    kwargs = {"reason": "duplicate", "note": "重复"} if action == "cancel" else {}
+    event = workflow.apply(hazard, action, actor=make_user("manager"), **kwargs)
+    assert extension.status == "refused" and extension.decided_at == event.at
+    assert event.data["extension_refused"] == extension.id
+    assert workflow.pending_extension(hazard) is None
+    assert not workflow.may_decide_extension(hazard, make_user("manager"))
+
+
+def test_extension_may_not_ask_for_a_day_already_past(app, english):
+    hazard = make_hazard(status="rectifying")
+    hazard.deadline_on = date(2026, 11, 1)
+    with pytest.raises(DomainError, match="cannot be in the past"):
+        workflow.request_extension(hazard, actor=make_user("manager"),
+                                   deadline_on=date(2026, 11, 10), reason="配件",
+                                   at=datetime(2026, 11, 24, 2, 0))
+
+
+def test_an_extension_to_a_day_since_passed_cannot_be_approved(app, english):
+    hazard = make_hazard(status="rectifying")
+    extension = ask_for_more_time(hazard)
+    later = datetime.combine(extension.requested_deadline_on + timedelta(days=2),
+                             datetime.min.time())
+    with pytest.raises(DomainError, match="already passed"):
+        workflow.decide_extension(extension, actor=make_user("manager"), approve=True, at=later)
+    assert extension.status == "pending"
+
+
+def test_a_started_major_hazard_keeps_its_five_commitments(app, english):
+    hazard = make_hazard(status="rectifying", level="major")
+    with pytest.raises(DomainError, match="must stay filled"):
+        workflow.plan(hazard, actor=make_user("manager"), measures="", funds_yuan=100,
+                      contingency_plan="预案", interim_controls="")
+    assert hazard.measures == "更换"
+
+
 def test_a_decided_extension_cannot_be_decided_again(app):
     extension = ask_for_more_time(make_hazard(status="rectifying"))
     manager = make_user("manager")
@@ -547,3 +616,17 @@ def test_card_number_year_is_the_hospitals_local_year(app):
     hazard = workflow.report(reporter, location=make_location(), description="x",
                              level="general", found_at=datetime(2026, 12, 31, 17, 30))
     assert hazard.number.startswith("YH-2027-")
+
+
+def test_the_database_holds_one_waiting_extension_per_hazard(app):
+    from sqlalchemy.exc import IntegrityError
+
+    from app.hazards.models import DeadlineExtension
+
+    hazard = make_hazard(status="rectifying")
+    ask_for_more_time(hazard)
+    # A second request racing past the check in request_extension meets the unique index.
+    db.session.add(DeadlineExtension(hazard=hazard, requested_deadline_on=hazard.deadline_on,
+                                     reason="again", requested_by_id=hazard.reported_by_id))
+    with pytest.raises(IntegrityError):
+        db.session.flush()

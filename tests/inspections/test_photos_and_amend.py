@@ -55,7 +55,7 @@ def test_finder_amends_level_and_description_as_a_chained_event(client, login):
     db.session.commit()
     response = client.post(f"/hazards/{hazard.number}/amend",
                            data={"level": "major", "description": "液氧管道接头泄漏"})
-    assert response.status_code == 302
+    assert response.status_code == 303
     db.session.expire_all()
     assert (hazard.level, hazard.description) == ("major", "液氧管道接头泄漏")
     event = hazard.events[-1]
@@ -67,7 +67,9 @@ def test_someone_else_cannot_amend_the_card(client, login):
     hazard = make_hazard(reporter=make_user("inspector"))
     db.session.commit()
     login("inspector")
-    client.post(f"/hazards/{hazard.number}/amend", data={"level": "major", "description": "x"})
+    response = client.post(f"/hazards/{hazard.number}/amend",
+                           data={"level": "major", "description": "x"})
+    assert response.status_code == 409 and "Only the person who reported it" in response.text
     db.session.expire_all()
     assert hazard.level == "general" and len(hazard.events) == 1
 

@@ -77,7 +77,8 @@ def hazards(ward):
                    at=october(8))
 
     overdue = found(3, level="major")
-    workflow.apply(overdue, "assign", actor=manager, at=october(3, 11))  # deadline 2 November
+    workflow.apply(overdue, "assign", actor=manager, responsible=lead,
+                   at=october(3, 11))  # deadline 2 November
 
     reported = found(20)
     db.session.commit()
@@ -98,7 +99,7 @@ def test_xlsx_ledger_matches_the_database_row_for_row(client, login, ward, hazar
          date(2026, 10, 20), "李强", date(2026, 10, 21), "Passed, struck off",
          date(2026, 10, 21), "Closed", 13],
         [h["overdue"].number, date(2026, 10, 3), "Reported directly", place, "隐患3", None,
-         "Major hazard", "Orange", department, None, None, None, date(2026, 11, 2), None,
+         "Major hazard", "Orange", department, "王敏", None, None, date(2026, 11, 2), None,
          None, None, None, None, None, "Assigned", (today - date(2026, 11, 2)).days],
         [h["on_the_spot"].number, date(2026, 10, 5), "Reported directly", place, "隐患5", None,
          "General hazard", "Orange", department, None, None, None, None, None,

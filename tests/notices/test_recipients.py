@@ -82,6 +82,17 @@ def test_rejection_goes_to_the_department_with_the_reason(smtp_sink):
     assert any("阀门仍在漏气" in message.get_content() for message in smtp_sink.to("lead@h.test"))
 
 
+def test_reopening_tells_the_department_with_the_reason(smtp_sink):
+    location = make_location()
+    make_user("dept_lead", department=location.department, email="lead@h.test")
+    hazard = make_hazard(status="closed", location=location)
+    workflow.apply(hazard, "reopen", actor=make_user("manager"), note="复查仍有油渍")
+    send_due_notices()
+    assert emailed("reopened") == ["lead@h.test"]
+    reopened = [m for m in smtp_sink.to("lead@h.test") if "复查仍有油渍" in m.get_content()]
+    assert len(reopened) == 1 and hazard.number in reopened[0]["Subject"]
+
+
 def test_overdue_goes_to_the_department_and_escalates_to_the_managers(smtp_sink):
     location = make_location()
     make_user("dept_lead", department=location.department, email="lead@h.test")
