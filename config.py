@@ -16,6 +16,8 @@ class Config:
     # The host printed into QR labels: the hospital's intranet address.
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://localhost:5000")
     HOSPITAL_TIMEZONE = os.environ.get("HOSPITAL_TIMEZONE", "Asia/Shanghai")
+    # When each shift begins, for schedules of "each shift" (local times, comma-separated).
+    SHIFT_STARTS = os.environ.get("SHIFT_STARTS", "08:00,20:00")
     HOSPITAL_NAME_ZH = os.environ.get("HOSPITAL_NAME_ZH", "示范医院")
     HOSPITAL_NAME_EN = os.environ.get("HOSPITAL_NAME_EN", "Demo Hospital")
     # Rectification deadlines by hazard level, in days.

@@ -83,16 +83,18 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 def _register_blueprints(app: Flask) -> None:
     from app.auth.views import bp as auth_bp
     from app.checklists.views import bp as checklists_bp
+    from app.dashboard.views import bp as dashboard_bp
     from app.hazards.views import bp as hazards_bp
     from app.inspections.views import bp as inspections_bp
     from app.ledger.views import bp as ledger_bp
     from app.locations.views import bp as locations_bp
     from app.main.views import bp as main_bp
     from app.photos.views import bp as photos_bp
+    from app.schedules.views import bp as schedules_bp
+    from app.wall.views import bp as wall_bp
 
     blueprints = (main_bp, auth_bp, locations_bp, checklists_bp, inspections_bp, hazards_bp,
-                  photos_bp)
-    app.register_blueprint(ledger_bp)
+                  photos_bp, ledger_bp, schedules_bp, dashboard_bp, wall_bp)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
 

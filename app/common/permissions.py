@@ -18,6 +18,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "hazards.manage": frozenset({"admin", "manager"}),
     "labels.print": frozenset({"admin", "manager"}),
     "ledgers.export": frozenset({"admin", "manager", "dept_lead", "viewer"}),
+    "coverage.view": EVERYONE,
+    "schedules.manage": frozenset({"admin", "manager"}),
+    "dashboard.view": frozenset({"admin", "manager", "viewer"}),
+    "displays.manage": frozenset({"admin", "manager"}),
     "admin.manage": frozenset({"admin"}),
 }
 

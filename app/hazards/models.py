@@ -38,6 +38,7 @@ class Hazard(db.Model):
         Index("ix_hazards_status_deadline", "status", "deadline_on"),
         Index("ix_hazards_department_status", "department_id", "status"),
         Index("ix_hazards_found_at", "found_at"),
+        Index("ix_hazards_closed_at", "closed_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -68,6 +69,8 @@ class Hazard(db.Model):
     verified_at: Mapped[datetime | None]
     cancel_reason: Mapped[str | None] = mapped_column(String(20))
     closed_at: Mapped[datetime | None]
+    # Rectified by the deadline day (set when the card closes; None while open or cancelled).
+    closed_on_time: Mapped[bool | None]
 
     location: Mapped[Location] = relationship()
     item_result: Mapped[ItemResult | None] = relationship()

@@ -18,7 +18,7 @@ from app.common.permissions import can, sees_all_departments, sees_department
 from app.common.time import local_today, utcnow
 from app.common.vocab import CANCEL_REASONS, HAZARD_STATUSES, OPEN_HAZARD_STATUSES
 from app.extensions import db
-from app.hazards.deadlines import default_deadline
+from app.hazards.deadlines import default_deadline, rectified_on_time
 from app.hazards.models import DeadlineExtension, Hazard, HazardEvent
 from app.hazards.numbers import next_hazard_number
 from app.hazards.queries import is_complete_commitments
@@ -241,7 +241,10 @@ def apply(hazard: Hazard, action: str, *, actor, note: str = "", at: datetime | 
             data["extension_refused"] = withdrawn.id
     from_status = hazard.status
     hazard.status = move.target
-    hazard.closed_at = at if move.target == "closed" else None
+    closes = move.target == "closed"
+    hazard.closed_at = at if closes else None
+    hazard.closed_on_time = rectified_on_time(hazard.rectified_at, hazard.deadline_on) \
+        if closes else None
     event = _append_event(hazard, action, actor, from_status=from_status, note=note, data=data,
                           at=at, photos=photos)
     db.session.flush()

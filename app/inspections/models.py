@@ -21,6 +21,7 @@ class Inspection(db.Model):
     __table_args__ = (
         CheckConstraint(one_of("kind", INSPECTION_KINDS), name="kind"),
         Index("ix_inspections_location_submitted", "location_id", "received_at"),
+        Index("ix_inspections_received_at", "received_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

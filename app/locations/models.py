@@ -100,6 +100,8 @@ class InspectionSchedule(db.Model):
     owner_department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
     owner_role: Mapped[str | None] = mapped_column(String(20))
     is_active: Mapped[bool] = mapped_column(default=True)
+    # Periods that ended before this are not owed.
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     location: Mapped[Location] = relationship(back_populates="schedules")
     owner_department: Mapped[Department | None] = relationship()

@@ -1,0 +1,1 @@
+"""Inspection schedules: periods, coverage (done, due, missed) and their pages."""

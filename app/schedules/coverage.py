@@ -1,0 +1,183 @@
+"""Coverage: for each inspection schedule, which periods were done, which missed, what is due.
+
+A period of a schedule is *done* when an inspection of the schedule's kind at its location
+happened inside it (by anyone: the place was inspected), *missed* when it ended without one,
+and *due* while it is the current period and not yet done. Periods that ended before the
+schedule was created are not owed. Everything is computed from the inspections table on the
+fly, one query for the schedules and one for the inspections of the window.
+"""
+
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import or_, select
+
+from app.common.permissions import sees_all_departments
+from app.common.time import local_to_utc, to_local, utcnow
+from app.extensions import db
+from app.inspections.models import Inspection
+from app.locations.models import InspectionSchedule, Location
+from app.schedules.periods import Period, parse_shift_starts, period_start, periods_between
+
+# A device clock earlier than this before the server received the inspection is not believed
+# (a phone with a wrong date); the server's time stands instead. Offline rounds sync within
+# a shift.
+DEVICE_CLOCK_TRUST = timedelta(hours=24)
+# ... nor a device clock ahead of the server by more than this.
+DEVICE_CLOCK_SKEW = timedelta(minutes=5)
+
+
+def done_at(submitted_at: datetime | None, received_at: datetime) -> datetime:
+    """When an inspection happened, for coverage: the phone's submit time if believable (an
+    offline round is counted in the period it was walked), else when the server got it."""
+    if submitted_at is not None and (
+        received_at - DEVICE_CLOCK_TRUST <= submitted_at <= received_at + DEVICE_CLOCK_SKEW
+    ):
+        return submitted_at
+    return received_at
+
+
+@dataclass
+class ScheduleCoverage:
+    """One schedule over a window: `done` and `missed` count periods that ended in the window
+    (plus the current one when it is done); `due` says the current period still waits."""
+
+    schedule_id: int
+    location_id: int
+    kind: str
+    frequency: str
+    current: Period
+    due: bool = False
+    done: int = 0
+    missed: int = 0
+    last_done_at: datetime | None = None  # naive UTC
+    missed_periods: list[Period] = field(default_factory=list)  # newest first
+
+    @property
+    def rate(self) -> float | None:
+        owed = self.done + self.missed
+        return self.done / owed if owed else None
+
+
+@dataclass
+class Coverage:
+    since: datetime  # local
+    now: datetime  # local
+    schedules: list[ScheduleCoverage]
+
+    @property
+    def done(self) -> int:
+        return sum(s.done for s in self.schedules)
+
+    @property
+    def missed(self) -> int:
+        return sum(s.missed for s in self.schedules)
+
+    @property
+    def due(self) -> int:
+        return sum(s.due for s in self.schedules)
+
+    @property
+    def rate(self) -> float | None:
+        owed = self.done + self.missed
+        return self.done / owed if owed else None
+
+
+def shift_starts():
+    return parse_shift_starts(current_app.config["SHIFT_STARTS"])
+
+
+def visible_schedules(user=None):
+    """Active schedules of active locations; a department lead's are those of the department's
+    locations and those the department owes."""
+    query = (
+        select(InspectionSchedule.id, InspectionSchedule.location_id, InspectionSchedule.kind,
+               InspectionSchedule.frequency, InspectionSchedule.created_at)
+        .join(Location, Location.id == InspectionSchedule.location_id)
+        .where(InspectionSchedule.is_active, Location.is_active)
+    )
+    if user is not None and not sees_all_departments(user):
+        query = query.where(or_(Location.department_id == user.department_id,
+                                InspectionSchedule.owner_department_id == user.department_id))
+    return query
+
+
+def compute(since: datetime, *, user=None, now: datetime | None = None,
+            with_missed: bool = False, schedule_query=None) -> Coverage:
+    """Coverage of the schedules `user` sees (all when None) for periods ending after the
+    local time `since`, up to `now` (naive UTC, default the present)."""
+    now_local = to_local(now or utcnow()).replace(tzinfo=None)
+    shifts = shift_starts()
+    rows = db.session.execute(schedule_query if schedule_query is not None
+                              else visible_schedules(user)).all()
+    frequencies = {row.frequency for row in rows}
+    calendars = {f: _Calendar(f, since, now_local, shifts) for f in frequencies}
+    if not rows:
+        return Coverage(since, now_local, [])
+
+    by_key = {}
+    for row in rows:
+        by_key.setdefault((row.location_id, row.kind), []).append(row)
+    earliest = min(c.periods[0].start for c in calendars.values())
+    inspections = db.session.execute(
+        select(Inspection.location_id, Inspection.kind, Inspection.submitted_at,
+               Inspection.received_at)
+        .where(Inspection.received_at >= local_to_utc(earliest))
+    )
+    done_in: dict[int, set[int]] = {}
+    last: dict[int, datetime] = {}
+    for location_id, kind, submitted_at, received_at in inspections:
+        schedules = by_key.get((location_id, kind))
+        if not schedules:
+            continue
+        at = done_at(submitted_at, received_at)
+        for row in schedules:
+            index = calendars[row.frequency].index_of(at)
+            if index is not None:
+                done_in.setdefault(row.id, set()).add(index)
+                if row.id not in last or at > last[row.id]:
+                    last[row.id] = at
+
+    result = []
+    for row in rows:
+        calendar = calendars[row.frequency]
+        first = calendar.first_owed(row.created_at)
+        done = {i for i in done_in.get(row.id, ()) if i >= first}
+        ended = range(first, calendar.current_index)
+        item = ScheduleCoverage(row.id, row.location_id, row.kind, row.frequency,
+                                calendar.periods[calendar.current_index],
+                                last_done_at=last.get(row.id))
+        item.due = calendar.current_index >= first and calendar.current_index not in done
+        item.done = len(done)
+        item.missed = len(ended) - len([i for i in done if i < calendar.current_index])
+        if with_missed:
+            item.missed_periods = [calendar.periods[i] for i in reversed(ended) if i not in done]
+        result.append(item)
+    return Coverage(since, now_local, result)
+
+
+class _Calendar:
+    """The periods of one frequency from the one ending after `since` to the current one,
+    with their starts in UTC for placing inspections."""
+
+    def __init__(self, frequency, since, now_local, shifts):
+        self.periods = [p for p in periods_between(frequency, since, now_local + timedelta(
+            microseconds=1), shifts) if p.end > since]
+        self.current_index = len(self.periods) - 1
+        self.starts_utc = [local_to_utc(p.start) for p in self.periods]
+        self.end_utc = local_to_utc(self.periods[-1].end)
+        self.frequency, self.shifts = frequency, shifts
+
+    def index_of(self, at_utc: datetime) -> int | None:
+        if at_utc >= self.end_utc:
+            return None
+        index = bisect_right(self.starts_utc, at_utc) - 1
+        return index if index >= 0 else None
+
+    def first_owed(self, created_at: datetime) -> int:
+        """The index of the period in which the schedule was created (0 when before)."""
+        local = to_local(created_at).replace(tzinfo=None)
+        start = local_to_utc(period_start(self.frequency, local, self.shifts))
+        return max(0, bisect_right(self.starts_utc, start) - 1)
