@@ -18,6 +18,9 @@ class Config:
     HOSPITAL_TIMEZONE = os.environ.get("HOSPITAL_TIMEZONE", "Asia/Shanghai")
     # When each shift begins, for schedules of "each shift" (local times, comma-separated).
     SHIFT_STARTS = os.environ.get("SHIFT_STARTS", "08:00,20:00")
+    # The wall screen's data is shared by every screen for this long (its ETag lets an unchanged
+    # screen answer 304); it must stay well under the 30 s a change may take to show.
+    WALL_CACHE_SECONDS = int(os.environ.get("WALL_CACHE_SECONDS", "5"))
     HOSPITAL_NAME_ZH = os.environ.get("HOSPITAL_NAME_ZH", "示范医院")
     HOSPITAL_NAME_EN = os.environ.get("HOSPITAL_NAME_EN", "Demo Hospital")
     # Rectification deadlines by hazard level, in days.
@@ -73,6 +76,7 @@ class TestingConfig(Config):
     SQLALCHEMY_ENGINE_OPTIONS = {}
     # Tests never reach a real mail server or chat robot; notice tests point at local sinks.
     SMTP_HOST = None
+    WALL_CACHE_SECONDS = 0  # tests change data and look at once
     NOTIFY_WEBHOOK_URL = None
     NOTIFY_WEBHOOK_SECRET = None
 

@@ -85,6 +85,19 @@ def make_inspection(location=None, version=None, inspector=None, outcomes=("pass
     return inspection
 
 
+def make_schedule(location=None, kind="patrol", frequency="daily", **fields):
+    """An active schedule owed by the patrol inspectors unless told otherwise."""
+    from app.locations.models import InspectionSchedule
+
+    if "owner_department" not in fields and "owner_department_id" not in fields:
+        fields.setdefault("owner_role", "inspector")
+    schedule = InspectionSchedule(location=location or make_location(), kind=kind,
+                                  frequency=frequency, **fields)
+    db.session.add(schedule)
+    db.session.flush()
+    return schedule
+
+
 def make_photo(uploader=None, **fields) -> Photo:
     """A photo row (no file on disk) to hand to the workflow, e.g. as an after-photo."""
     n = next(_seq)

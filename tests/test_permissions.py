@@ -17,6 +17,7 @@ PRINT = {"admin", "manager"}
 EXPORT = {"admin", "manager", "dept_lead", "viewer"}
 RECTIFY = {"admin", "manager", "dept_lead"}
 MANAGE = {"admin", "manager"}
+DASHBOARD = {"admin", "manager", "viewer"}
 ANON = "anonymous"
 
 
@@ -91,6 +92,13 @@ MATRIX = [
     ("GET", "/ledgers", EXPORT, 200),
     ("GET", "/ledgers/hazards.xlsx?month=2026-11", EXPORT, 200),
     ("GET", "/ledgers/inspections.csv?month=2026-11", EXPORT, 200),
+    # Past the role gate an empty form is refused beside its fields; no schedule 999 here.
+    ("POST", "/locations/{code}/schedules", MANAGE, 400),
+    ("POST", "/locations/{code}/schedules/999", MANAGE, 404),
+    ("GET", "/coverage", ALL, 200),
+    ("GET", "/displays", MANAGE, 200),
+    ("POST", "/displays/999/revoke", MANAGE, 404),
+    ("GET", "/dashboard", DASHBOARD, 200),
 ]
 
 
@@ -121,7 +129,9 @@ def test_matrix_covers_every_page(app):
         url = pattern.format(code="X", token="t", tid=1, uid=1, did=1, iid=1, number="N",
                              sha="a" * 64, thumb="b" * 64)
         covered.add(adapter.match(url.partition("?")[0], method=method)[0])
-    public = {"static", "auth.login", "auth.logout", "main.set_language"}
+    # The wall screen's pages need no login: its display token is the key (tests/wall).
+    public = {"static", "auth.login", "auth.logout", "main.set_language", "wall.screen",
+              "wall.data", "wall.thumbnail"}
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
     assert endpoints - covered - public == set()
 

@@ -8,17 +8,27 @@ from sqlalchemy import exists, select
 
 from app.auth.models import Department, User
 from app.checklists.models import ChecklistItem, ChecklistTemplate, ChecklistVersion
-from app.common.time import utcnow
+from app.common.time import local_to_utc, to_local, utcnow
 from app.demo import content
 from app.demo.photos import AFTER, BEFORE, demo_photo
 from app.extensions import db
 from app.hazards import workflow
 from app.inspections.models import Inspection, ItemResult
 from app.locations.models import InspectionSchedule, Location, LocationType
+from app.schedules.coverage import shift_starts
+from app.schedules.periods import periods_between
 
 DEMO_PASSWORD = "saferound"  # the demo's only; README says so
 HISTORY_DAYS = 120
-PATROL_EVERY_DAYS = 4
+# Patrols: the boiler rooms each shift (锅炉房每班巡检), the other red and orange places daily,
+# the rest weekly. The history walks each schedule period by period and skips a few.
+SHIFT_PATROL_TYPES = {"boiler_room"}
+DAILY_PATROL_RISKS = {"red", "orange"}
+MISS_RATE = {"shift": 0.05, "daily": 0.08, "weekly": 0.06, "monthly": 0.08, "quarterly": 0.0}
+# The chance a checklist item fails: on a patrol, about once per 330 days of a place, so it
+# grows with the time a patrol covers; 1.2 % on a self-check or leadership inspection.
+FAIL_RATE = {"shift": 0.0015, "daily": 0.003, "weekly": 0.021, "monthly": 0.012,
+             "quarterly": 0.012}
 DEMO_NAMESPACE = uuid.UUID("6f1d2c1e-9d5b-4c5e-8f0a-2a6b2d9e7c11")
 
 # (username, full name, role, department code)
@@ -48,7 +58,7 @@ def load_demo(now: datetime | None = None, log=print) -> None:
     users = _users(departments)
     templates = _templates(types)
     locations = _locations(types, departments)
-    _schedules(locations)
+    _schedules(locations, since=now - timedelta(days=HISTORY_DAYS))
     db.session.flush()
     if db.session.scalar(select(exists().where(Inspection.id.is_not(None)))):
         log("Inspections exist already: demo history left as it is.")
@@ -149,10 +159,17 @@ def _locations(types, departments) -> list[Location]:
     return result
 
 
-def _schedules(locations) -> None:
+def patrol_frequency(location: Location) -> str:
+    if location.location_type.code in SHIFT_PATROL_TYPES:
+        return "shift"
+    return "daily" if location.risk_level in DAILY_PATROL_RISKS else "weekly"
+
+
+def _schedules(locations, since: datetime) -> None:
+    """Each place's schedules, owed since the history began (`since`, UTC)."""
     db.session.flush()
     for location in locations:
-        wanted = [("patrol", "daily", None, "inspector"),
+        wanted = [("patrol", patrol_frequency(location), None, "inspector"),
                   ("self_check", "monthly", location.department_id, None)]
         if location.is_major_source:
             wanted.append(("leadership", "quarterly", None, "manager"))
@@ -161,7 +178,7 @@ def _schedules(locations) -> None:
             if kind not in have:
                 db.session.add(InspectionSchedule(
                     location=location, kind=kind, frequency=frequency,
-                    owner_department_id=dept_id, owner_role=role))
+                    owner_department_id=dept_id, owner_role=role, created_at=since))
 
 
 class History:
@@ -174,24 +191,56 @@ class History:
         self.managers = [users["manager"], users["manager2"]]
 
     def make(self) -> None:
-        start = self.now - timedelta(days=HISTORY_DAYS)
+        """Every period of every schedule since the history began, a few of them missed; the
+        current period done when its random moment is already past. Two daily places missed
+        yesterday and one boiler room its last shift, so the wall screen has misses to show."""
+        shifts = shift_starts()
+        since = to_local(self.now - timedelta(days=HISTORY_DAYS)).replace(tzinfo=None)
+        now_local = to_local(self.now).replace(tzinfo=None)
+        today = datetime.combine(now_local.date(), datetime.min.time())
+        by_frequency = {}
         for location in self.locations:
-            day = start + timedelta(days=self.rng.randrange(PATROL_EVERY_DAYS))
-            while day < self.now - timedelta(hours=2):
-                self.inspect(location, "patrol", self.rng.choice(self.guards), day)
-                day += timedelta(days=PATROL_EVERY_DAYS, hours=self.rng.randint(-5, 5))
-            lead = self.users[f"lead_{location.department.code.lower()}"]
-            for months_back in range(HISTORY_DAYS // 30, 0, -1):
-                when = self.now - timedelta(days=30 * months_back - self.rng.randint(0, 6))
-                self.inspect(location, "self_check", lead, when)
-            if location.is_major_source:
-                self.inspect(location, "leadership", self.managers[0],
-                             self.now - timedelta(days=self.rng.randint(20, 80)))
+            by_frequency.setdefault(patrol_frequency(location), []).append(location)
+        daily = by_frequency.get("daily", [])
+        skipped = {(loc.code, today - timedelta(days=1))
+                   for loc in self.rng.sample(daily, min(2, len(daily)))}
+        if by_frequency.get("shift"):
+            last_shift = next(p for p in reversed(periods_between(
+                "shift", now_local - timedelta(days=1), now_local, shifts)) if p.end <= now_local)
+            skipped.add((self.rng.choice(by_frequency["shift"]).code, last_shift.start))
+        for location in self.locations:
+            for schedule in sorted((s for s in location.schedules if s.is_active),
+                                   key=lambda s: s.kind):
+                inspectors = self.inspectors(location, schedule.kind)
+                fail_rate = FAIL_RATE[schedule.frequency]
+                for period in periods_between(schedule.frequency, since, now_local, shifts):
+                    if (self.rng.random() < MISS_RATE[schedule.frequency]
+                            or (location.code, period.start) in skipped):
+                        continue
+                    at = local_to_utc(self.moment(period))
+                    self.inspect(location, schedule.kind, self.rng.choice(inspectors), at,
+                                 fail_rate)
         db.session.flush()
 
-    def inspect(self, location, kind, inspector, at) -> None:
-        at = at.replace(hour=self.rng.choice([1, 3, 9, 10, 14, 15, 20, 22]),
-                        minute=self.rng.randrange(60))
+    def inspectors(self, location, kind) -> list[User]:
+        if kind == "patrol":
+            return self.guards
+        if kind == "leadership":
+            return self.managers[:1]
+        return [self.users[f"lead_{location.department.code.lower()}"]]
+
+    def moment(self, period) -> datetime:
+        """When, on the hospital's clock, the period's inspection was done: anywhere in a
+        shift; in the day shift's hours (weekdays, early in the month or quarter) otherwise."""
+        if period.frequency == "shift":
+            span = (period.end - period.start).total_seconds()
+            return period.start + timedelta(seconds=self.rng.uniform(0.05, 0.95) * span)
+        days = {"daily": 1, "weekly": 5, "monthly": 25, "quarterly": 80}[period.frequency]
+        return period.start + timedelta(days=self.rng.randrange(days),
+                                        hours=self.rng.randint(8, 20),
+                                        minutes=self.rng.randrange(60))
+
+    def inspect(self, location, kind, inspector, at, fail_rate) -> None:
         if at > self.now:
             return
         version = self.templates[location.location_type.code].current_version
@@ -204,7 +253,7 @@ class History:
         db.session.add(inspection)
         failures = []
         for item in version.items:
-            result = self.answer(item, inspector)
+            result = self.answer(item, inspector, fail_rate)
             inspection.results.append(result)
             if result.outcome == "fail":
                 failures.append(result)
@@ -213,8 +262,8 @@ class History:
         for result in failures:
             self.hazard(location, result, inspector, at)
 
-    def answer(self, item, inspector) -> ItemResult:
-        failed = self.rng.random() < 0.012
+    def answer(self, item, inspector, fail_rate) -> ItemResult:
+        failed = self.rng.random() < fail_rate
         if item.kind == "number":
             low = item.min_value if item.min_value is not None else 0.0
             high = item.max_value if item.max_value is not None else low * 2 + 10

@@ -23,6 +23,7 @@ from app.common.errors import DomainError
 from app.common.forms import safe_next
 from app.common.permissions import can, require, sees_department
 from app.common.time import local_today, to_local, utcnow
+from app.common.urls import public_url
 from app.extensions import db
 from app.hazards import queries, workflow
 from app.hazards.forms import (
@@ -55,8 +56,7 @@ def get_hazard_or_404(number: str, for_update: bool = False) -> Hazard:
 
 
 def live_card_url(number: str) -> str:
-    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
-    return base + url_for("hazards.show", number=number)
+    return public_url(url_for("hazards.show", number=number))
 
 
 def _watermark(location: Location) -> Watermark:

@@ -2,12 +2,12 @@
 
 from dataclasses import dataclass
 
-from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from app.common.i18n import is_english
 from app.common.time import to_local
+from app.common.urls import public_url
 from app.common.vocab import HAZARD_LEVELS, HAZARD_STATUSES
 from app.notices.queries import Due
 
@@ -37,7 +37,7 @@ class Message:
 
 def hazard_link(number: str) -> str:
     """The hazard card's address: the CLI has no request to build it from."""
-    return f"{current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/hazards/{number}"
+    return public_url(f"/hazards/{number}")
 
 
 def compose(due: Due, locale: str) -> Message:

@@ -12,14 +12,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 
 from app.common.permissions import sees_all_departments
 from app.common.time import local_to_utc, to_local, utcnow
 from app.extensions import db
 from app.inspections.models import Inspection
 from app.locations.models import InspectionSchedule, Location
-from app.schedules.periods import Period, parse_shift_starts, period_start, periods_between
+from app.schedules.periods import Period, parse_shift_starts, periods_between
 
 # A device clock earlier than this before the server received the inspection is not believed
 # (a phone with a wrong date); the server's time stands instead. Offline rounds sync within
@@ -46,6 +46,7 @@ class ScheduleCoverage:
 
     schedule_id: int
     location_id: int
+    location_code: str
     kind: str
     frequency: str
     current: Period
@@ -94,7 +95,8 @@ def visible_schedules(user=None):
     locations and those the department owes."""
     query = (
         select(InspectionSchedule.id, InspectionSchedule.location_id, InspectionSchedule.kind,
-               InspectionSchedule.frequency, InspectionSchedule.created_at)
+               InspectionSchedule.frequency, InspectionSchedule.created_at,
+               Location.code.label("location_code"))
         .join(Location, Location.id == InspectionSchedule.location_id)
         .where(InspectionSchedule.is_active, Location.is_active)
     )
@@ -108,7 +110,8 @@ def compute(since: datetime, *, user=None, now: datetime | None = None,
             with_missed: bool = False, schedule_query=None) -> Coverage:
     """Coverage of the schedules `user` sees (all when None) for periods ending after the
     local time `since`, up to `now` (naive UTC, default the present)."""
-    now_local = to_local(now or utcnow()).replace(tzinfo=None)
+    now = now or utcnow()
+    now_local = to_local(now).replace(tzinfo=None)
     shifts = shift_starts()
     rows = db.session.execute(schedule_query if schedule_query is not None
                               else visible_schedules(user)).all()
@@ -120,11 +123,18 @@ def compute(since: datetime, *, user=None, now: datetime | None = None,
     by_key = {}
     for row in rows:
         by_key.setdefault((row.location_id, row.kind), []).append(row)
-    earliest = min(c.periods[0].start for c in calendars.values())
+    # Each kind of inspection from the start of the earliest period its schedules look at:
+    # today's patrols need not read back to the start of the quarter.
+    since_by_kind: dict[str, datetime] = {}
+    for row in rows:
+        start = calendars[row.frequency].starts_utc[0]
+        since_by_kind[row.kind] = min(start, since_by_kind.get(row.kind, start))
     inspections = db.session.execute(
         select(Inspection.location_id, Inspection.kind, Inspection.submitted_at,
                Inspection.received_at)
-        .where(Inspection.received_at >= local_to_utc(earliest))
+        .where(or_(*(and_(Inspection.kind == kind, Inspection.received_at >= start)
+                     for kind, start in since_by_kind.items())),
+               Inspection.received_at <= now + DEVICE_CLOCK_TRUST)
     )
     done_in: dict[int, set[int]] = {}
     last: dict[int, datetime] = {}
@@ -133,6 +143,8 @@ def compute(since: datetime, *, user=None, now: datetime | None = None,
         if not schedules:
             continue
         at = done_at(submitted_at, received_at)
+        if at > now:  # looking back at a past window
+            continue
         for row in schedules:
             index = calendars[row.frequency].index_of(at)
             if index is not None:
@@ -146,7 +158,8 @@ def compute(since: datetime, *, user=None, now: datetime | None = None,
         first = calendar.first_owed(row.created_at)
         done = {i for i in done_in.get(row.id, ()) if i >= first}
         ended = range(first, calendar.current_index)
-        item = ScheduleCoverage(row.id, row.location_id, row.kind, row.frequency,
+        item = ScheduleCoverage(row.id, row.location_id, row.location_code, row.kind,
+                                row.frequency,
                                 calendar.periods[calendar.current_index],
                                 last_done_at=last.get(row.id))
         item.due = calendar.current_index >= first and calendar.current_index not in done
@@ -178,6 +191,4 @@ class _Calendar:
 
     def first_owed(self, created_at: datetime) -> int:
         """The index of the period in which the schedule was created (0 when before)."""
-        local = to_local(created_at).replace(tzinfo=None)
-        start = local_to_utc(period_start(self.frequency, local, self.shifts))
-        return max(0, bisect_right(self.starts_utc, start) - 1)
+        return max(0, bisect_right(self.starts_utc, created_at) - 1)

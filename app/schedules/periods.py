@@ -84,3 +84,17 @@ def periods_between(frequency: str, since: datetime, until: datetime,
 
 def month_start(day: date) -> datetime:
     return datetime(day.year, day.month, 1)
+
+
+def label(period: Period) -> str:
+    """A short, language-neutral name for the period, as a duty roster writes it."""
+    start, last = period.start, period.end - timedelta(microseconds=1)
+    if period.frequency == "shift":
+        return f"{start:%m-%d %H:%M}–{period.end:%H:%M}"
+    if period.frequency == "daily":
+        return f"{start:%Y-%m-%d}"
+    if period.frequency == "weekly":
+        return f"{start:%m-%d}–{last:%m-%d}"
+    if period.frequency == "monthly":
+        return f"{start:%Y-%m}"
+    return f"{start.year} Q{(start.month - 1) // 3 + 1}"

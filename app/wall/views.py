@@ -1,5 +1,139 @@
-"""The wall screen at /wall/<token> and its data; display tokens made and revoked by managers."""
+"""The wall screen at /wall/<token> and its data; display tokens made and revoked by managers.
 
-from flask import Blueprint
+The wall needs no login: the token is the key. It is read-only and links nowhere; an unknown
+or revoked token gets a bare 404 page that says nothing more.
+"""
+
+import json
+import time
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.common.errors import DomainError
+from app.common.permissions import require
+from app.common.time import local_today
+from app.common.urls import public_url
+from app.dashboard.models import DisplayToken
+from app.extensions import db
+from app.photos import storage
+from app.wall import services
+from app.wall.data import shown_thumbnails, wall_data
 
 bp = Blueprint("wall", __name__)
+
+# How often the screen asks for news; a change shows within this (the aim is 30 s).
+POLL_SECONDS = 10
+
+
+def _lang() -> str | None:
+    lang = request.args.get("lang")
+    return lang if lang in current_app.config["LANGUAGES"] else None
+
+
+def _not_found():
+    return render_template("wall/not_found.html"), 404
+
+
+@bp.get("/wall/<token>")
+def screen(token):
+    display = services.active_display(token)
+    if display is None:
+        return _not_found()
+    lang = _lang()
+    with force_locale(lang or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        data = wall_data()
+        response = current_app.make_response(render_template(
+            "wall/screen.html", display=display, data=data, lang=lang,
+            poll_seconds=POLL_SECONDS, timezone=current_app.config["HOSPITAL_TIMEZONE"],
+            data_url=url_for(".data", token=token, lang=lang),
+            thumb_url=url_for(".thumbnail", token=token, sha256="SHA")))
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@bp.get("/wall/<token>/data")
+def data(token):
+    """The screen's data as JSON, with an ETag: an unchanged screen costs a 304."""
+    if services.active_display(token) is None:
+        return {"error": "not found"}, 404
+    body = _shared_body(_lang() or current_app.config["BABEL_DEFAULT_LOCALE"])
+    response = current_app.response_class(body, mimetype="application/json")
+    response.add_etag()
+    response.headers["Cache-Control"] = "no-cache"
+    return response.make_conditional(request)
+
+
+def _shared_body(lang: str) -> str:
+    """The data as JSON, computed at most once per WALL_CACHE_SECONDS and language for all the
+    screens a worker serves: ten TVs polling cost one computation."""
+    cache = current_app.extensions.setdefault("wall_bodies", {})
+    cached = cache.get(lang)
+    if cached is not None and cached[0] > time.monotonic():
+        return cached[1]
+    with force_locale(lang):
+        body = json.dumps(wall_data(), ensure_ascii=False, sort_keys=True)
+    cache[lang] = (time.monotonic() + current_app.config["WALL_CACHE_SECONDS"], body)
+    return body
+
+
+@bp.get("/wall/<token>/thumbs/<sha256>.jpg")
+def thumbnail(token, sha256):
+    """Thumbnails of the overdue cards on the wall, and nothing else."""
+    if services.active_display(token) is None or sha256 not in shown_thumbnails(local_today()):
+        abort(404)
+    try:
+        path = storage.path_for(current_app.config["PHOTO_DIR"], sha256)
+    except ValueError:
+        abort(404)
+    if not path.exists():
+        abort(404)
+    return send_file(path, mimetype="image/jpeg", etag=sha256, conditional=True, max_age=3600)
+
+
+@bp.route("/displays", methods=["GET", "POST"])
+@require("displays.manage")
+def displays():
+    """Wall screens: make a token for a TV, see which exist, revoke one."""
+    error = None
+    if request.method == "POST":
+        try:
+            display = services.create_display(current_user, request.form.get("name", ""))
+        except DomainError as e:
+            db.session.rollback()
+            error = e
+        else:
+            db.session.commit()
+            flash(_("Screen “%(name)s” made. Open its address on the TV.", name=display.name),
+                  "success")
+            return redirect(url_for(".displays"), 303)
+    rows = db.session.scalars(select(DisplayToken).order_by(
+        DisplayToken.revoked_at.is_not(None), DisplayToken.created_at.desc())).all()
+    addresses = {d.id: public_url(url_for(".screen", token=d.token)) for d in rows}
+    return render_template("wall/displays.html", displays=rows, addresses=addresses,
+                           error=error, values=request.form), 400 if error else 200
+
+
+@bp.post("/displays/<int:display_id>/revoke")
+@require("displays.manage")
+def revoke(display_id):
+    display = db.session.get(DisplayToken, display_id) or abort(404)
+    services.revoke_display(current_user, display)
+    db.session.commit()
+    flash(_("Screen “%(name)s” revoked: its address no longer opens the wall.",
+            name=display.name), "warning")
+    return redirect(url_for(".displays"), 303)

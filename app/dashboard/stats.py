@@ -1,0 +1,218 @@
+"""The managers' dashboard figures, each aggregated in SQL: a fixed handful of queries whatever
+the size of the hospital.
+
+Months are the hospital's local calendar months; their UTC bounds are computed here and each
+row is put in its month with a CASE, so the same SQL runs on SQLite and PostgreSQL.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from sqlalchemy import case, func, select
+
+from app.auth.models import Department
+from app.common.i18n import localized
+from app.common.time import local_to_utc, local_today, to_local, utcnow
+from app.common.vocab import INSPECTION_KINDS, OPEN_HAZARD_STATUSES
+from app.extensions import db
+from app.hazards.models import Hazard
+from app.locations.models import Location, LocationType
+from app.schedules import coverage
+
+TREND_MONTHS = 12
+
+
+def _month_firsts(today: date, count: int) -> list[date]:
+    """The first days of the `count` local months up to today's, and of the month after."""
+    index = today.year * 12 + today.month - 1
+    return [date(i // 12, i % 12 + 1, 1) for i in range(index - count + 1, index + 2)]
+
+
+def _utc(first: date) -> datetime:
+    return local_to_utc(datetime.combine(first, time()))
+
+
+def _ratio(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+def _count_if(condition):
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+ON_TIME = Hazard.closed_on_time.is_(True)
+
+
+@dataclass
+class Headline:
+    open: int
+    overdue: int
+    closed_this_month: int
+    on_time_rate: float | None  # closed this month with closed_on_time / closed this month
+
+
+def headline(now: datetime | None = None) -> Headline:
+    """Open and overdue hazards now; those closed in this local month, and the share of them
+    rectified by their deadline. Cancelled cards are neither open nor closed; a reopened card
+    counts where it closed last."""
+    today = local_today(now or utcnow())
+    # Both read the (status, deadline_on) and closed_at indexes, never the whole table.
+    open_, overdue = db.session.execute(
+        select(func.count(), _count_if(Hazard.deadline_on < today))
+        .where(Hazard.status.in_(OPEN_HAZARD_STATUSES))).one()
+    start, end = (_utc(first) for first in _month_firsts(today, 1))
+    closed, on_time = db.session.execute(
+        select(func.count(), _count_if(ON_TIME))
+        .where(Hazard.closed_at >= start, Hazard.closed_at < end)).one()
+    return Headline(open_, overdue, closed, _ratio(on_time, closed))
+
+
+@dataclass
+class DepartmentCount:
+    department_id: int
+    name: str
+    open: int
+    overdue: int
+
+
+@dataclass
+class LocationTypeCount:
+    location_type_id: int
+    name: str
+    open: int
+    overdue: int
+
+
+def _open_per_place(today: date):
+    """Open and overdue hazards per (department, location): the small table that both
+    breakdowns add up. Grouping by the pair keeps SQLite on the status index."""
+    return (select(Hazard.department_id, Hazard.location_id,
+                   func.count().label("open"),
+                   _count_if(Hazard.deadline_on < today).label("overdue"))
+            .where(Hazard.status.in_(OPEN_HAZARD_STATUSES))
+            .group_by(Hazard.department_id, Hazard.location_id).subquery())
+
+
+def _named_counts(cls, rows):
+    """(id, name_zh, name_en, open, overdue) rows as `cls` in the reader's language; int()
+    because PostgreSQL sums integers as numeric."""
+    return [cls(row[0], localized(row, "name"), int(row[3]), int(row[4])) for row in rows]
+
+
+def by_department(now: datetime | None = None) -> list[DepartmentCount]:
+    """Open hazards per department, most overdue first then most open; departments with none
+    open are left out."""
+    o = _open_per_place(local_today(now or utcnow()))
+    open_, overdue = func.sum(o.c.open), func.sum(o.c.overdue)
+    rows = db.session.execute(
+        select(Department.id, Department.name_zh, Department.name_en, open_, overdue)
+        .join(o, o.c.department_id == Department.id)
+        .group_by(Department.id, Department.name_zh, Department.name_en)
+        .order_by(overdue.desc(), open_.desc(), Department.id))
+    return _named_counts(DepartmentCount, rows)
+
+
+def by_location_type(now: datetime | None = None) -> list[LocationTypeCount]:
+    """Open hazards per type of location, ordered as by_department."""
+    o = _open_per_place(local_today(now or utcnow()))
+    open_, overdue = func.sum(o.c.open), func.sum(o.c.overdue)
+    rows = db.session.execute(
+        select(LocationType.id, LocationType.name_zh, LocationType.name_en, open_, overdue)
+        .join(Location, Location.location_type_id == LocationType.id)
+        .join(o, o.c.location_id == Location.id)
+        .group_by(LocationType.id, LocationType.name_zh, LocationType.name_en)
+        .order_by(overdue.desc(), open_.desc(), LocationType.id))
+    return _named_counts(LocationTypeCount, rows)
+
+
+@dataclass
+class Month:
+    first: date  # the first day of the local month
+    found: int = 0  # hazards reported in it, less those cancelled (duplicates, false reports)
+    closed: int = 0  # hazards closed in it
+    on_time: int = 0  # of those, rectified by their deadline
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return _ratio(self.on_time, self.closed)
+
+
+def _per_month(column, bounds: list[datetime], *extra, where=()):
+    """Rows of (month index, count, sums of `extra` conditions) of hazards whose `column`
+    falls in the months bounded by `bounds` (UTC, ascending)."""
+    index = case(*[(column < bound, i) for i, bound in enumerate(bounds[1:])]).label("month")
+    inner = (select(index, *[case((e, 1), else_=0).label(f"x{n}") for n, e in enumerate(extra)])
+             .where(column >= bounds[0], column < bounds[-1], *where).subquery())
+    # Grouped over a subquery: PostgreSQL refuses to match a GROUP BY CASE whose bound
+    # parameters are repeated.
+    sums = [func.sum(inner.c[f"x{n}"]) for n in range(len(extra))]
+    return db.session.execute(
+        select(inner.c.month, func.count(), *sums).group_by(inner.c.month)).all()
+
+
+def trend(now: datetime | None = None, months: int = TREND_MONTHS) -> list[Month]:
+    """Hazards found, closed and closed on time in each of the last `months` local months,
+    this one included (so far), oldest first."""
+    firsts = _month_firsts(local_today(now or utcnow()), months)
+    bounds = [_utc(first) for first in firsts]
+    result = [Month(first) for first in firsts[:-1]]
+    for index, found in _per_month(Hazard.found_at, bounds,
+                                   where=[Hazard.status != "cancelled"]):
+        result[index].found = found
+    for index, closed, on_time in _per_month(Hazard.closed_at, bounds, ON_TIME):
+        result[index].closed, result[index].on_time = closed, on_time
+    return result
+
+
+@dataclass
+class KindCoverage:
+    kind: str
+    done: int
+    missed: int
+    due: int
+
+    @property
+    def rate(self) -> float | None:
+        return _ratio(self.done, self.done + self.missed)
+
+
+@dataclass
+class CoverageThisMonth:
+    done: int  # periods inspected this month
+    missed: int  # periods that ended this month without an inspection
+    due: int  # current periods still waiting
+    rate: float | None  # done / (done + missed)
+    kinds: list[KindCoverage]
+
+
+def coverage_this_month(now: datetime | None = None) -> CoverageThisMonth:
+    """Inspection coverage of every active schedule since the local month began, by kind."""
+    now = now or utcnow()
+    local = to_local(now)
+    since = datetime(local.year, local.month, 1)
+    found = coverage.compute(since, now=now)
+    kinds = {kind: KindCoverage(kind, 0, 0, 0) for kind in INSPECTION_KINDS}
+    for s in found.schedules:
+        kind = kinds.setdefault(s.kind, KindCoverage(s.kind, 0, 0, 0))
+        kind.done += s.done
+        kind.missed += s.missed
+        kind.due += s.due
+    return CoverageThisMonth(found.done, found.missed, found.due, found.rate,
+                             [k for k in kinds.values() if k.done or k.missed or k.due])
+
+
+@dataclass
+class Dashboard:
+    now: datetime  # naive UTC
+    headline: Headline
+    departments: list[DepartmentCount]
+    location_types: list[LocationTypeCount]
+    trend: list[Month]
+    coverage: CoverageThisMonth
+
+
+def dashboard(now: datetime | None = None) -> Dashboard:
+    """Everything the dashboard shows, as of `now` (naive UTC)."""
+    now = now or utcnow()
+    return Dashboard(now, headline(now), by_department(now), by_location_type(now), trend(now),
+                     coverage_this_month(now))

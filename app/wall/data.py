@@ -1,0 +1,147 @@
+"""What the wall screen shows, as plain data: counts, overdue rectifications, missed rounds.
+
+Only what a room may read from across it: card numbers, places, departments, levels, days and
+the responsible person's name; no phone numbers, no links into the app.
+"""
+
+from datetime import datetime, time, timedelta
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import aliased
+
+from app.auth.models import Department, User
+from app.common.i18n import localized
+from app.common.time import local_today, utcnow
+from app.common.vocab import FREQUENCIES, HAZARD_LEVELS, INSPECTION_KINDS
+from app.dashboard import stats
+from app.extensions import db
+from app.hazards.models import Hazard, HazardEvent
+from app.inspections.models import Photo
+from app.locations.models import Location
+from app.schedules.coverage import compute
+from app.schedules.periods import label
+
+# The most a wall pages through; the count says how many more there are.
+MAX_ROWS = 100
+TOP_DEPARTMENTS = 8
+
+
+def wall_data(now: datetime | None = None) -> dict:
+    """Everything the screen shows at `now` (naive UTC), in the request's language."""
+    now = now or utcnow()
+    today = local_today(now)
+    headline = stats.headline(now)
+    overdue = _overdue(today)
+    missed, missed_total, owed_now = _missed_today(today, now)
+    return {
+        "counts": {
+            "open": headline.open,
+            "overdue": headline.overdue,
+            "closed_this_month": headline.closed_this_month,
+            "on_time_rate": headline.on_time_rate,
+            "owed_now": owed_now,
+            "missed_today": missed_total,
+        },
+        "overdue": overdue,
+        "missed_today": missed,
+        "departments": [{"name": d.name, "open": d.open, "overdue": d.overdue}
+                        for d in stats.by_department(now)[:TOP_DEPARTMENTS]],
+        "today": today.isoformat(),
+    }
+
+
+def _overdue(today) -> list[dict]:
+    """Overdue rectifications, the longest overdue first, each with its first before-photo."""
+    responsible = aliased(User)
+    rows = db.session.execute(
+        select(Hazard.id, Hazard.number, Hazard.level, Hazard.deadline_on,
+               Hazard.item_result_id, Location.code, Location.name_zh, Location.name_en,
+               Department.name_zh.label("dept_zh"), Department.name_en.label("dept_en"),
+               responsible.full_name)
+        .join(Location, Location.id == Hazard.location_id)
+        .join(Department, Department.id == Hazard.department_id)
+        .outerjoin(responsible, responsible.id == Hazard.responsible_id)
+        .where(Hazard.is_overdue(today))
+        .order_by(Hazard.deadline_on, Hazard.id)
+        .limit(MAX_ROWS)
+    ).all()
+    thumbs = before_thumbnails(rows)
+    return [{
+        "number": row.number,
+        "location": localized(_Names(row.name_zh, row.name_en), "name"),
+        "code": row.code,
+        "department": localized(_Names(row.dept_zh, row.dept_en), "name"),
+        "level": row.level,
+        "level_label": str(HAZARD_LEVELS[row.level]),
+        "days": (today - row.deadline_on).days,
+        "responsible": row.full_name,
+        "thumb": thumbs.get(row.id),
+    } for row in rows]
+
+
+def before_thumbnails(rows) -> dict[int, str]:
+    """hazard id → the thumbnail hash of its first before-photo (the failed item's, or the
+    direct report's)."""
+    by_item = {row.item_result_id: row.id for row in rows if row.item_result_id}
+    ids = [row.id for row in rows]
+    if not ids:
+        return {}
+    photos = db.session.execute(
+        select(Photo.thumb_sha256, Photo.item_result_id, HazardEvent.hazard_id)
+        .outerjoin(HazardEvent, HazardEvent.id == Photo.hazard_event_id)
+        .where(or_(Photo.item_result_id.in_(by_item) if by_item else False,
+                   (HazardEvent.hazard_id.in_(ids)) & (HazardEvent.action == "report")))
+        .order_by(Photo.id)
+    )
+    result: dict[int, str] = {}
+    for thumb, item_result_id, hazard_id in photos:
+        result.setdefault(by_item.get(item_result_id) or hazard_id, thumb)
+    return result
+
+
+def shown_thumbnails(today) -> set[str]:
+    """The thumbnails the wall may serve today: those of the overdue cards it lists."""
+    return {row["thumb"] for row in _overdue(today) if row["thumb"]}
+
+
+def _missed_today(today, now) -> tuple[list[dict], int, int]:
+    """Rounds whose period ended today (from yesterday's, which ended at midnight) without an
+    inspection, newest first (at most MAX_ROWS); how many there are; and how many schedules
+    are owed an inspection now."""
+    # Just before midnight: yesterday's daily round, ended at 00:00, counts as missed today.
+    since = datetime.combine(today, time()) - timedelta(microseconds=1)
+    coverage = compute(since, now=now, with_missed=True)
+    missed = [(period, s) for s in coverage.schedules for period in s.missed_periods]
+    missed.sort(key=lambda pair: (pair[0].end, pair[1].location_code), reverse=True)
+    places = _places({s.location_id for _, s in missed[:MAX_ROWS]})
+    rows = []
+    for period, s in missed[:MAX_ROWS]:
+        place = places.get(s.location_id)
+        rows.append({
+            "code": s.location_code,
+            "location": place[0] if place else "",
+            "department": place[1] if place else "",
+            "kind": str(INSPECTION_KINDS[s.kind]),
+            "frequency": str(FREQUENCIES[s.frequency]),
+            "period": label(period),
+        })
+    return rows, len(missed), coverage.due
+
+
+def _places(ids) -> dict[int, tuple[str, str]]:
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(Location.id, Location.name_zh, Location.name_en, Department.name_zh,
+               Department.name_en)
+        .join(Department, Department.id == Location.department_id)
+        .where(Location.id.in_(ids)))
+    return {id_: (localized(_Names(lzh, len_), "name"), localized(_Names(dzh, den), "name"))
+            for id_, lzh, len_, dzh, den in rows}
+
+
+class _Names:
+    """Two name columns read as a row, for `localized`."""
+
+    def __init__(self, zh, en):
+        self.name_zh, self.name_en = zh, en
