@@ -10,9 +10,10 @@ fly, one query for the schedules and one for the inspections of the window.
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from flask import current_app
-from sqlalchemy import and_, or_, select
+from sqlalchemy import String, and_, or_, select, type_coerce
 
 from app.common.permissions import sees_all_departments
 from app.common.time import local_to_utc, to_local, utcnow
@@ -37,6 +38,15 @@ def done_at(submitted_at: datetime | None, received_at: datetime) -> datetime:
     ):
         return submitted_at
     return received_at
+
+
+class _Schedule(NamedTuple):
+    id: int
+    location_id: int
+    kind: str
+    frequency: str
+    created_at: object  # a datetime, or SQLite's text of one (see _raw)
+    location_code: str
 
 
 @dataclass
@@ -86,6 +96,18 @@ class Coverage:
         return self.done / owed if owed else None
 
 
+def _raw(column):
+    """The column without SQLAlchemy's result processing: SQLite's datetime strings are then
+    parsed by `_datetime` (C code, ten times faster on the thousands of rows read here)."""
+    return type_coerce(column, String).label(column.key)
+
+
+def _datetime(value):
+    if value is None or isinstance(value, datetime):  # PostgreSQL's driver gives datetimes
+        return value
+    return datetime.fromisoformat(value)
+
+
 def shift_starts():
     return parse_shift_starts(current_app.config["SHIFT_STARTS"])
 
@@ -95,7 +117,7 @@ def visible_schedules(user=None):
     locations and those the department owes."""
     query = (
         select(InspectionSchedule.id, InspectionSchedule.location_id, InspectionSchedule.kind,
-               InspectionSchedule.frequency, InspectionSchedule.created_at,
+               InspectionSchedule.frequency, _raw(InspectionSchedule.created_at),
                Location.code.label("location_code"))
         .join(Location, Location.id == InspectionSchedule.location_id)
         .where(InspectionSchedule.is_active, Location.is_active)
@@ -113,8 +135,9 @@ def compute(since: datetime, *, user=None, now: datetime | None = None,
     now = now or utcnow()
     now_local = to_local(now).replace(tzinfo=None)
     shifts = shift_starts()
-    rows = db.session.execute(schedule_query if schedule_query is not None
-                              else visible_schedules(user)).all()
+    # Plain named tuples: read many times each below, far cheaper than result rows.
+    rows = [_Schedule(*row) for row in db.session.execute(
+        schedule_query if schedule_query is not None else visible_schedules(user))]
     frequencies = {row.frequency for row in rows}
     calendars = {f: _Calendar(f, since, now_local, shifts) for f in frequencies}
     if not rows:
@@ -130,11 +153,12 @@ def compute(since: datetime, *, user=None, now: datetime | None = None,
         start = calendars[row.frequency].starts_utc[0]
         since_by_kind[row.kind] = min(start, since_by_kind.get(row.kind, start))
     inspections = db.session.execute(
-        select(Inspection.location_id, Inspection.kind, Inspection.submitted_at,
-               Inspection.received_at)
-        .where(or_(*(and_(Inspection.kind == kind, Inspection.received_at >= start)
-                     for kind, start in since_by_kind.items())),
-               Inspection.received_at <= now + DEVICE_CLOCK_TRUST)
+        select(Inspection.location_id, Inspection.kind, _raw(Inspection.submitted_at),
+               _raw(Inspection.received_at))
+        .where(Inspection.received_at.between(min(since_by_kind.values()),
+                                              now + DEVICE_CLOCK_TRUST),
+               or_(*(and_(Inspection.kind == kind, Inspection.received_at >= start)
+                     for kind, start in since_by_kind.items())))
     )
     done_in: dict[int, set[int]] = {}
     last: dict[int, datetime] = {}
@@ -142,7 +166,7 @@ def compute(since: datetime, *, user=None, now: datetime | None = None,
         schedules = by_key.get((location_id, kind))
         if not schedules:
             continue
-        at = done_at(submitted_at, received_at)
+        at = done_at(_datetime(submitted_at), _datetime(received_at))
         if at > now:  # looking back at a past window
             continue
         for row in schedules:
@@ -155,7 +179,7 @@ def compute(since: datetime, *, user=None, now: datetime | None = None,
     result = []
     for row in rows:
         calendar = calendars[row.frequency]
-        first = calendar.first_owed(row.created_at)
+        first = calendar.first_owed(_datetime(row.created_at))
         done = {i for i in done_in.get(row.id, ()) if i >= first}
         ended = range(first, calendar.current_index)
         item = ScheduleCoverage(row.id, row.location_id, row.location_code, row.kind,
