@@ -45,3 +45,18 @@ def test_demo_history_is_written_through_the_workflow(app):
     assert hazard.verified_by_id == hazard.events[-1].actor_id
     assert all(e.hash == event_hash(hazard.number, e) for e in hazard.events)
     assert hazard.item_result.outcome == "fail"
+
+
+def test_demo_schedules_are_mostly_met_with_a_few_misses(app):
+    from datetime import datetime
+
+    from app.common.time import local_to_utc
+    from app.schedules.coverage import compute
+
+    now = local_to_utc(datetime(2026, 11, 24, 15, 0))
+    load_demo(now=now, log=lambda _: None)
+    month = compute(datetime(2026, 11, 1), now=now)
+    assert 0.85 <= month.rate <= 0.97 and month.missed > 0
+    assert {s.frequency for s in month.schedules} >= {"shift", "daily", "weekly", "monthly"}
+    today = compute(datetime(2026, 11, 23, 23, 59), now=now)
+    assert today.missed > 0  # the wall screen has missed rounds to show
