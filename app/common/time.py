@@ -28,3 +28,11 @@ def local_today(now: datetime | None = None) -> date:
 def local_to_utc(local: datetime) -> datetime:
     """A naive datetime on the hospital's clock (as cameras write EXIF) as naive UTC."""
     return local.replace(tzinfo=hospital_tz()).astimezone(UTC).replace(tzinfo=None)
+
+
+def parse_month(value) -> date | None:
+    """'2026-11' → 1 November 2026; None if missing or garbled (a filter then falls back)."""
+    try:
+        return date.fromisoformat(f"{value}-01") if value else None
+    except ValueError:
+        return None

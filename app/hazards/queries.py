@@ -9,7 +9,7 @@ from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from app.auth.models import User
 from app.auth.queries import departments
 from app.common.permissions import can, scope_to_department
-from app.common.time import local_to_utc
+from app.common.time import local_to_utc, parse_month
 from app.common.vocab import HAZARD_LEVELS, HAZARD_STATUSES, OPEN_HAZARD_STATUSES
 from app.extensions import db
 from app.hazards.models import DeadlineExtension, Hazard, HazardEvent
@@ -59,13 +59,6 @@ PAGE_SIZE = 25
 DEPARTMENT_WORK = ("assigned", "rectifying")
 
 
-def _month_arg(value) -> date | None:
-    """'2026-11' → 1 November 2026; None if missing or garbled."""
-    try:
-        return date.fromisoformat(f"{value}-01") if value else None
-    except ValueError:
-        return None
-
 
 @dataclass
 class HazardFilters:
@@ -89,7 +82,7 @@ class HazardFilters:
             location_id=args.get("location", type=int),
             location_type_id=args.get("type", type=int),
             overdue=args.get("overdue") == "1",
-            month=_month_arg(args.get("month")),
+            month=parse_month(args.get("month")),
             q=args.get("q", "").strip()[:100],
             page=max(1, args.get("page", 1, type=int) or 1),
         )

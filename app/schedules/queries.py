@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from app.common.time import local_to_utc, local_today, utcnow
+from app.common.time import local_to_utc, local_today, parse_month, utcnow
 from app.common.vocab import FREQUENCIES, INSPECTION_KINDS
 from app.extensions import db
 from app.locations.models import InspectionSchedule, Location
@@ -15,12 +15,6 @@ from app.schedules.coverage import Coverage, ScheduleCoverage, compute, visible_
 PAGE_SIZE = 50
 STATES = ("due", "missed", "done")
 
-
-def _month_arg(value) -> date | None:
-    try:
-        return date.fromisoformat(f"{value}-01") if value else None
-    except ValueError:
-        return None
 
 
 @dataclass
@@ -33,7 +27,7 @@ class CoverageFilters:
 
     @classmethod
     def from_args(cls, args, today: date) -> "CoverageFilters":
-        month = _month_arg(args.get("month")) or today.replace(day=1)
+        month = parse_month(args.get("month")) or today.replace(day=1)
         return cls(
             month=min(month, today.replace(day=1)),
             department_id=args.get("department", type=int),
