@@ -6,6 +6,7 @@ import pytest
 
 from app.dashboard import stats
 from app.hazards import workflow
+from tests.clock import shanghai_to_utc as utc
 from tests.factories import (
     make_department,
     make_hazard,
@@ -16,13 +17,6 @@ from tests.factories import (
     make_template,
     make_user,
 )
-
-SHANGHAI = timedelta(hours=8)  # the tests' hospital clock (the default time zone)
-
-
-def utc(local: datetime) -> datetime:
-    return local - SHANGHAI
-
 
 # 10 November 2026, 12:00 in Shanghai.
 NOW = utc(datetime(2026, 11, 10, 12, 0))

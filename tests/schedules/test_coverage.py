@@ -9,6 +9,7 @@ from app.checklists.models import ChecklistTemplate
 from app.common.time import local_to_utc as _local_to_utc
 from app.extensions import db
 from app.schedules import coverage
+from tests.clock import shanghai_to_utc as local_to_utc
 from tests.factories import (
     make_department,
     make_inspection,
@@ -16,13 +17,6 @@ from tests.factories import (
     make_schedule,
     make_user,
 )
-
-SHANGHAI = timedelta(hours=8)  # the tests' hospital clock (the default time zone)
-
-
-def local_to_utc(local: datetime) -> datetime:
-    return local - SHANGHAI
-
 
 # 2026-11-24 15:00 in Shanghai; the schedules exist since 1 November (local).
 NOW = local_to_utc(datetime(2026, 11, 24, 15, 0))
