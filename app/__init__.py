@@ -8,6 +8,8 @@ from flask_babel import format_date, format_datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 
+from app.api import init_api
+from app.api.errors import error_response, is_api_request
 from app.extensions import babel, csrf, db, login_manager, migrate
 from config import DEMO_SECRET_KEY, config_from_env
 
@@ -34,6 +36,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     _init_extensions(app)
     _register_blueprints(app)
+    init_api(app)
     _register_templates(app)
     _register_errors(app)
     _register_commands(app)
@@ -117,10 +120,15 @@ def _register_templates(app: Flask) -> None:
 
 def _register_errors(app: Flask) -> None:
     for code in (400, 403, 404, 500):
-        app.register_error_handler(
-            code, lambda e, code=code: (render_template("errors/error.html", code=code), code)
-        )
+        app.register_error_handler(code, lambda e, code=code: _error_page(e, code))
     app.register_error_handler(413, _too_large)
+
+
+def _error_page(error, code: int):
+    """The pages' error page; the API's errors are JSON (app/api/errors.py)."""
+    if is_api_request():
+        return error_response(error)
+    return render_template("errors/error.html", code=code), code
 
 
 # Read and drop an oversized body (up to this much) before answering, so the phone gets the
@@ -128,7 +136,7 @@ def _register_errors(app: Flask) -> None:
 DRAIN_LIMIT = 256 * 1024 * 1024
 
 
-def _too_large(_error):
+def _too_large(error):
     stream = request.environ.get("wsgi.input")
     remaining = min(request.content_length or 0, DRAIN_LIMIT)
     while stream is not None and remaining > 0:
@@ -136,7 +144,7 @@ def _too_large(_error):
         if not chunk:
             break
         remaining -= len(chunk)
-    return render_template("errors/error.html", code=413), 413
+    return _error_page(error, 413)
 
 
 def _register_commands(app: Flask) -> None:

@@ -1,10 +1,10 @@
 """Log in and out, one's own password, and the administration of users and departments."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from app.auth import queries, services
+from app.auth import queries, services, tokens
 from app.auth.forms import (
     ChangePasswordForm,
     DepartmentForm,
@@ -13,7 +13,7 @@ from app.auth.forms import (
     ResetPasswordForm,
     UserForm,
 )
-from app.auth.models import Department, User
+from app.auth.models import ApiToken, Department, User
 from app.common.errors import DomainError
 from app.common.forms import form_status, safe_next, show_domain_error
 from app.common.permissions import require
@@ -62,6 +62,36 @@ def change_password():
             flash(_("Your password is changed."), "success")
             return redirect(url_for("main.index"))
     return render_template("auth/password.html", form=form), form_status(form)
+
+
+@bp.route("/account/tokens", methods=["GET", "POST"])
+@login_required
+def api_tokens():
+    """Personal API tokens: for an integration that calls the JSON API as this user."""
+    error, secret = None, None
+    if request.method == "POST":
+        try:
+            token, secret = tokens.create_api_token(current_user, request.form.get("name", ""))
+        except DomainError as e:
+            error = e
+        else:
+            db.session.commit()
+    page = render_template("auth/tokens.html", tokens=tokens.tokens_of(current_user),
+                           secret=secret, error=error,
+                           name=request.form.get("name", "") if error else "")
+    return page, 400 if error else 200
+
+
+@bp.post("/account/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_api_token(token_id):
+    token = db.get_or_404(ApiToken, token_id)
+    if token.user_id != current_user.id:
+        abort(404)
+    tokens.revoke_api_token(current_user, token)
+    db.session.commit()
+    flash(_("The token “%(name)s” is revoked: it no longer works.", name=token.name), "success")
+    return redirect(url_for(".api_tokens"))
 
 
 # Administration of accounts and departments.

@@ -74,3 +74,24 @@ def scope_to_department(query, user, department_column):
 def sees_department(user, department_id: int) -> bool:
     """Whether the user may see records owned by `department_id`."""
     return sees_all_departments(user) or user.department_id == department_id
+
+
+def require_api(permission: str):
+    """`require` for the JSON API: 401 when nobody is logged in (no redirect), else 403 unless
+    the user has `permission`. The same table decides."""
+    if permission not in PERMISSIONS:
+        raise KeyError(f"unknown permission {permission!r}")
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                abort(401)
+            if not can(current_user, permission):
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapped.permission = permission
+        return wrapped
+
+    return decorator

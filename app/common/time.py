@@ -1,6 +1,6 @@
 """Clock helpers: UTC in the database, the hospital's time zone on screen."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -36,3 +36,21 @@ def parse_month(value) -> date | None:
         return date.fromisoformat(f"{value}-01") if value else None
     except ValueError:
         return None
+
+
+# A phone's clock earlier than this before the server heard from it is not believed (a phone
+# with a wrong date); offline rounds sync within a shift ...
+DEVICE_CLOCK_TRUST = timedelta(hours=24)
+# ... nor a phone's clock ahead of the server's by more than this.
+DEVICE_CLOCK_SKEW = timedelta(minutes=5)
+
+
+def believable_device_time(device_at: datetime | None, server_at: datetime, *,
+                           default: datetime | None) -> datetime | None:
+    """`device_at` (naive UTC, from the phone) if it is believable at `server_at`, else
+    `default`."""
+    if device_at is not None and (
+        server_at - DEVICE_CLOCK_TRUST <= device_at <= server_at + DEVICE_CLOCK_SKEW
+    ):
+        return device_at
+    return default

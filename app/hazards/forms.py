@@ -6,7 +6,9 @@ from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
 
+from app.auth.models import User
 from app.common.errors import DomainError
+from app.extensions import db
 from app.inspections.forms import keep_photo, kept_photo, photo_refusal
 from app.photos import storage
 from app.photos.pipeline import PhotoRejected, ProcessedPhoto, Watermark, process
@@ -24,6 +26,18 @@ def parse_date(value: str | None, field_name: str) -> date | None:
     except ValueError:
         raise DomainError(_("Enter the date as year-month-day, such as 2026-12-31."),
                           field_name) from None
+
+
+def responsible_from(value) -> User | None:
+    """The chosen responsible person, by id (form text or a number); blank means the department
+    as a whole."""
+    text = "" if value is None else str(value).strip()
+    if not text:
+        return None
+    user = db.session.get(User, int(text)) if text.isdigit() and len(text) < 10 else None
+    if user is None:
+        raise DomainError(_("Choose a responsible person from the list."), "responsible_id")
+    return user
 
 
 def parse_funds(value: str | None) -> float | None:

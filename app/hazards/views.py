@@ -17,7 +17,6 @@ from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
 
-from app.auth.models import User
 from app.common import qr
 from app.common.errors import DomainError
 from app.common.forms import safe_next
@@ -32,6 +31,7 @@ from app.hazards.forms import (
     parse_date,
     parse_funds,
     parse_photos,
+    responsible_from,
 )
 from app.hazards.models import DeadlineExtension, Hazard
 from app.inspections.services import may_inspect
@@ -135,7 +135,7 @@ def move(number, action):
             raise DomainError(photos.error, "photos")
         responsible = deadline_on = None
         if action == "assign":
-            responsible = _responsible(request.form.get("responsible_id"))
+            responsible = responsible_from(request.form.get("responsible_id"))
             deadline_on = parse_date(request.form.get("deadline_on"), "deadline_on")
         workflow.apply(
             hazard, action, actor=current_user, note=request.form.get("note", "")[:2000],
@@ -151,16 +151,6 @@ def move(number, action):
           "success")
     return redirect(safe_next(request.form.get("next"))
                     or url_for(".show", number=number), 303)
-
-
-def _responsible(value: str | None) -> User | None:
-    """The chosen responsible person; blank means the department as a whole."""
-    if not (value or "").strip():
-        return None
-    user = db.session.get(User, int(value)) if value.strip().isdigit() else None
-    if user is None:
-        raise DomainError(_("Choose a responsible person from the list."), "responsible_id")
-    return user
 
 
 @bp.post("/<number>/plan")

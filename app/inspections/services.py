@@ -15,7 +15,7 @@ from app.common.time import utcnow
 from app.common.vocab import INSPECTION_KINDS
 from app.extensions import db
 from app.hazards import workflow
-from app.inspections.models import Inspection, ItemResult
+from app.inspections.models import Inspection, ItemResult, Photo
 from app.photos.pipeline import ProcessedPhoto
 from app.photos.services import save_photo
 
@@ -41,7 +41,8 @@ class Answer:
     number: float | None = None
     text: str = ""
     note: str = ""
-    photos: list[ProcessedPhoto] = field(default_factory=list)
+    # Photos through the pipeline with the form, or rows already stored by the API's upload.
+    photos: list[ProcessedPhoto | Photo] = field(default_factory=list)
 
 
 class AnswerErrors(DomainError):
@@ -125,7 +126,7 @@ def submit_inspection(actor, *, location, version: ChecklistVersion, kind: str, 
     if previous is not None:
         return _same_submission(previous, actor, location), False
     if not may_inspect(actor, location):
-        raise DomainError(_("Your role may not inspect this place."))
+        raise DomainError(_("Your role may not inspect this place."), forbidden=True)
     if kind not in INSPECTION_KINDS:
         raise DomainError(_("Choose one of the inspection kinds."), "kind")
     if version.template.location_type_id != location.location_type_id:
@@ -136,21 +137,19 @@ def submit_inspection(actor, *, location, version: ChecklistVersion, kind: str, 
     inspection = Inspection(uuid=uuid, location=location, version=version, inspector=actor,
                             kind=kind, note=note.strip(), started_at=started_at,
                             submitted_at=submitted_at, received_at=now)
-    failed = []
     earliest = (started_at or now) - timedelta(
         minutes=current_app.config["PHOTO_OFF_SITE_MINUTES"])
     for item in version.items:
         answer = answers.get(item.id, Answer())
-        result = ItemResult(item=item, outcome=outcome_of(item, answer), number_value=answer.number,
-                            text_value=answer.text.strip() or None, note=answer.note.strip())
-        inspection.results.append(result)
-        for processed in answer.photos:
-            result.photos.append(save_photo(processed, actor, earliest=earliest))
-        if result.outcome == "fail":
-            failed.append(result)
+        inspection.results.append(ItemResult(
+            item=item, outcome=outcome_of(item, answer), number_value=answer.number,
+            text_value=answer.text.strip() or None, note=answer.note.strip()))
     try:
         with db.session.begin_nested():
             db.session.add(inspection)
+            for result in inspection.results:
+                for photo in answers.get(result.item.id, Answer()).photos:
+                    result.photos.append(_attach(photo, actor, earliest))
             db.session.flush()
     except IntegrityError:
         # Another request with the same UUID won the race: that one is the inspection.
@@ -158,10 +157,19 @@ def submit_inspection(actor, *, location, version: ChecklistVersion, kind: str, 
         if winner is None:
             raise
         return _same_submission(winner, actor, location), False
-    for result in failed:
-        _raise_hazard(actor, location, result, now)
+    for result in inspection.results:
+        if result.outcome == "fail":
+            _raise_hazard(actor, location, result, now)
     db.session.flush()
     return inspection, True
+
+
+def _attach(photo: ProcessedPhoto | Photo, actor, earliest: datetime) -> Photo:
+    """The photo's row: stored now from the form, or uploaded earlier on its own."""
+    if isinstance(photo, Photo):
+        photo.is_possibly_off_site = bool(photo.taken_at and photo.taken_at < earliest)
+        return photo
+    return save_photo(photo, actor, earliest=earliest)
 
 
 def _same_submission(previous: Inspection, actor, location) -> Inspection:

@@ -1,8 +1,11 @@
 """Shared reads of locations."""
 
-from sqlalchemy import select
+from datetime import timedelta
+
+from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
+from app.common.permissions import sees_all_departments
 from app.extensions import db
 from app.locations.models import Location, LocationType
 
@@ -37,3 +40,33 @@ def location_by_token(token: str) -> Location | None:
     return db.session.scalar(
         select(Location).where(Location.qr_token == token, Location.is_active)
     )
+
+
+# How far back "places I inspected" reaches for the phone's offline set, and how many at most.
+RECENT_DAYS = 30
+OWN_LIMIT = 300
+
+
+def own_locations(user, now) -> list[Location]:
+    """The places the user is expected at: those whose active schedules name the user's role or
+    department, and those the user inspected in the last RECENT_DAYS; a lead's are limited to
+    its department. The phone keeps their checklists for use without signal."""
+    from app.inspections.models import Inspection
+    from app.locations.models import InspectionSchedule
+
+    role_fits = or_(InspectionSchedule.owner_role.is_(None),
+                    InspectionSchedule.owner_role == user.role)
+    department_fits = or_(InspectionSchedule.owner_department_id.is_(None),
+                          InspectionSchedule.owner_department_id == user.department_id)
+    scheduled = select(InspectionSchedule.location_id).where(
+        InspectionSchedule.is_active, role_fits, department_fits)
+    inspected = select(Inspection.location_id).where(
+        Inspection.inspector_id == user.id,
+        Inspection.received_at >= now - timedelta(days=RECENT_DAYS))
+    query = (select(Location)
+             .where(Location.is_active,
+                    or_(Location.id.in_(scheduled), Location.id.in_(inspected)))
+             .order_by(Location.code).limit(OWN_LIMIT))
+    if not sees_all_departments(user):
+        query = query.where(Location.department_id == user.department_id)
+    return list(db.session.scalars(query))

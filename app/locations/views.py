@@ -233,6 +233,9 @@ def scan(token):
     location = location_by_token(token)
     if location is None:
         return render_template("locations/invalid_label.html"), 404
+    if request.args.get("next") == "inspect" and can(current_user, "inspections.perform"):
+        # The in-app scanner's patrol flow goes straight to the checklist.
+        return redirect(url_for("inspections.checklist", code=location.code))
     return redirect(url_for(".show", code=location.code))
 
 

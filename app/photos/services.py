@@ -4,9 +4,12 @@ from datetime import datetime
 
 from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from app.common.errors import DomainError
-from app.common.time import local_to_utc
+from app.common.time import believable_device_time, local_to_utc, utcnow
+from app.extensions import db
 from app.inspections.models import Photo
 from app.photos import storage
 from app.photos.pipeline import ProcessedPhoto
@@ -31,3 +34,61 @@ def save_photo(processed: ProcessedPhoto, uploader, *, earliest: datetime | None
                  size_bytes=processed.size_bytes, taken_at=taken_at,
                  is_possibly_off_site=bool(taken_at and earliest and taken_at < earliest),
                  uploaded_by=uploader)
+
+
+def staged_photo(client_uuid: str) -> Photo | None:
+    return db.session.scalar(select(Photo).where(Photo.client_uuid == client_uuid))
+
+
+def stage_photo(processed: ProcessedPhoto, uploader, *, client_uuid: str,
+                device_taken_at: datetime | None = None, now: datetime | None = None
+                ) -> tuple[Photo, bool]:
+    """Store an uploaded photo on its own, before the inspection or hazard move that will use it
+    (the phone's outbox sends photos one by one). Returns (photo, created): the same
+    `client_uuid` again is the same photo, stored once. The phone's capture time stands in
+    for a missing EXIF time when it is believable."""
+    previous = staged_photo(client_uuid)
+    if previous is not None:
+        return _same_upload(previous, uploader), False
+    photo = save_photo(processed, uploader)
+    photo.client_uuid = client_uuid
+    if photo.taken_at is None and device_taken_at is not None:
+        photo.taken_at = believable_device_time(device_taken_at, now or utcnow(), default=None)
+    try:
+        with db.session.begin_nested():
+            db.session.add(photo)
+            db.session.flush()
+    except IntegrityError:
+        winner = staged_photo(client_uuid)  # the same upload, retried at the same moment
+        if winner is None:
+            raise
+        return _same_upload(winner, uploader), False
+    return photo, True
+
+
+def _same_upload(previous: Photo, uploader) -> Photo:
+    if previous.uploaded_by_id != uploader.id:
+        raise DomainError(_("This photo id was already used by someone else. Take the photo "
+                            "again."))
+    return previous
+
+
+def claim_staged_photos(uploader, client_uuids, field: str) -> list[Photo]:
+    """The uploaded photos named by `client_uuids`, to attach to a record; each must be the
+    uploader's and not yet part of any record."""
+    client_uuids = [str(u) for u in client_uuids]
+    if not client_uuids:
+        return []
+    found = {p.client_uuid: p for p in db.session.scalars(
+        select(Photo).where(Photo.client_uuid.in_(client_uuids)))}
+    photos = []
+    for client_uuid in client_uuids:
+        photo = found.get(client_uuid)
+        if photo is None or photo.uploaded_by_id != uploader.id:
+            raise DomainError(_("A photo has not arrived at the server. Send it first, then "
+                                "send the form again."), field)
+        if photo.item_result_id is not None or photo.hazard_event_id is not None:
+            raise DomainError(_("A photo already belongs to another record. Take it again."),
+                              field)
+        photos.append(photo)
+    return photos

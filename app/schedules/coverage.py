@@ -16,28 +16,23 @@ from flask import current_app
 from sqlalchemy import String, and_, or_, select, type_coerce
 
 from app.common.permissions import sees_all_departments
-from app.common.time import local_to_utc, to_local, utcnow
+from app.common.time import (
+    DEVICE_CLOCK_TRUST,
+    believable_device_time,
+    local_to_utc,
+    to_local,
+    utcnow,
+)
 from app.extensions import db
 from app.inspections.models import Inspection
 from app.locations.models import InspectionSchedule, Location
 from app.schedules.periods import Period, parse_shift_starts, periods_between
 
-# A device clock earlier than this before the server received the inspection is not believed
-# (a phone with a wrong date); the server's time stands instead. Offline rounds sync within
-# a shift.
-DEVICE_CLOCK_TRUST = timedelta(hours=24)
-# ... nor a device clock ahead of the server by more than this.
-DEVICE_CLOCK_SKEW = timedelta(minutes=5)
-
 
 def done_at(submitted_at: datetime | None, received_at: datetime) -> datetime:
     """When an inspection happened, for coverage: the phone's submit time if believable (an
     offline round is counted in the period it was walked), else when the server got it."""
-    if submitted_at is not None and (
-        received_at - DEVICE_CLOCK_TRUST <= submitted_at <= received_at + DEVICE_CLOCK_SKEW
-    ):
-        return submitted_at
-    return received_at
+    return believable_device_time(submitted_at, received_at, default=received_at)
 
 
 class _Schedule(NamedTuple):

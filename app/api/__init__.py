@@ -1,0 +1,58 @@
+"""The JSON API under /api/v1, described by OpenAPI 3 at /api/v1/openapi.json (flask-smorest).
+
+Used by the phone's offline outbox and by integrations; the same services and permission
+table as the pages. Its docs page (/api/v1/docs) is Swagger UI, served from static/vendor.
+"""
+
+from flask import Flask
+from flask_smorest import Api
+
+from app.api.auth import authenticate_api_request
+from app.api.errors import API_PREFIX, error_response, is_api_request
+from app.extensions import csrf
+
+SETTINGS = {
+    "API_TITLE": "SafeRound API",
+    "API_VERSION": "v1",
+    "OPENAPI_VERSION": "3.0.3",
+    "OPENAPI_URL_PREFIX": API_PREFIX,
+    "OPENAPI_JSON_PATH": "openapi.json",
+    "OPENAPI_SWAGGER_UI_PATH": "docs",
+    "OPENAPI_SWAGGER_UI_URL": "/static/vendor/swagger-ui/",
+    "OPENAPI_SWAGGER_UI_CONFIG": {"validatorUrl": None, "withCredentials": True},
+}
+
+DESCRIPTION = """Hospital safety inspections and hazard rectification.
+
+Log in through the pages (session cookie; writes then need the `X-CSRFToken` header from
+`GET /api/v1/me`), or send `Authorization: Bearer <token>` with a personal API token made at
+/account/tokens. Every call has exactly the rights of its user's role on the pages.
+Errors are JSON: `{"code", "status", "message", "errors"}`."""
+
+
+class SafeRoundApi(Api):
+    def handle_http_exception(self, error):
+        # flask-smorest registers this for the whole app; the pages keep their HTML errors.
+        if not is_api_request():
+            return error
+        return error_response(error)
+
+
+def init_api(app: Flask) -> Api:
+    from app.api import checklists, hazards, inspections, locations, me, photos, wall
+
+    for key, value in SETTINGS.items():
+        app.config.setdefault(key, value)
+    api = SafeRoundApi(app, spec_kwargs={
+        "info": {"description": DESCRIPTION},
+        "security": [{"token": []}, {"session": []}],
+    })
+    api.spec.components.security_scheme(
+        "token", {"type": "http", "scheme": "bearer", "description": "A personal API token."})
+    api.spec.components.security_scheme(
+        "session", {"type": "apiKey", "in": "cookie", "name": "session"})
+    for module in (me, locations, checklists, inspections, photos, hazards, wall):
+        api.register_blueprint(module.blp)
+        csrf.exempt(module.blp)  # session writes are checked in authenticate_api_request
+    app.before_request(authenticate_api_request)
+    return api

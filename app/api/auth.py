@@ -1,0 +1,32 @@
+"""Who calls the API: the PWA with its session cookie, an integration with a personal token.
+
+A request that carries `Authorization: Bearer <token>` is that token's owner and nobody else
+(the session is ignored). A session's writes must carry the `X-CSRFToken` header, as the
+pages' forms carry their token; a token's need not, since a browser never adds it by itself.
+"""
+
+from flask import current_app, g, request
+from flask_babel import gettext as _
+from flask_smorest import abort
+
+from app.api.errors import is_api_request
+from app.auth.tokens import user_for_api_token
+from app.extensions import csrf
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def authenticate_api_request() -> None:
+    """Before each request: for the API, load a token's owner and guard session writes."""
+    if not is_api_request():
+        return
+    header = request.headers.get("Authorization")
+    if header is not None:
+        scheme, _sep, secret = header.partition(" ")
+        user = user_for_api_token(secret.strip()) if scheme.lower() == "bearer" else None
+        if user is None:
+            abort(401, message=_("This API token is not valid or was revoked."))
+        g._login_user = user  # Flask-Login's current user for this request only
+        return
+    if request.method not in SAFE_METHODS and current_app.config.get("WTF_CSRF_ENABLED", True):
+        csrf.protect()

@@ -1,0 +1,80 @@
+"""Hazard cards over the API: list, read, and move them through the same state machine."""
+
+from flask import request
+from flask.views import MethodView
+from flask_login import current_user
+from flask_smorest import Blueprint, abort
+
+from app.api import schemas
+from app.api.errors import refuse
+from app.common.errors import DomainError
+from app.common.permissions import require_api, sees_department
+from app.common.time import local_today
+from app.extensions import db
+from app.hazards import queries, workflow
+from app.hazards.forms import responsible_from
+from app.hazards.views import get_hazard_or_404
+from app.photos.services import claim_staged_photos
+
+blp = Blueprint("hazards_api", __name__, url_prefix="/api/v1/hazards",
+                description="Hazard cards (一患一卡) and their rectification.")
+
+
+@blp.route("")
+class HazardsView(MethodView):
+    @require_api("hazards.view")
+    @blp.arguments(schemas.HazardQuery, location="query")
+    @blp.response(200, schemas.HazardList)
+    def get(self, _args):
+        """Hazards the user may see, newest first, 25 a page; filters as on the list page."""
+        filters = queries.HazardFilters.from_args(request.args)
+        page = queries.hazard_page(current_user, filters, local_today())
+        items = []
+        for hazard, pending in page.rows:
+            hazard.extension_pending = pending
+            items.append(hazard)
+        return {"items": items, "total": page.total, "page": page.number, "pages": page.pages}
+
+
+def _detail(number: str):
+    loaded = queries.load_card(number)
+    if loaded is None or not sees_department(current_user, loaded[0].department_id):
+        abort(404)
+    hazard = loaded[0]
+    hazard.allowed_moves = workflow.allowed_moves(hazard, current_user)
+    return hazard
+
+
+@blp.route("/<number>")
+class HazardView(MethodView):
+    @require_api("hazards.view")
+    @blp.response(200, schemas.HazardDetail)
+    def get(self, number):
+        """One card with its timeline (every event, with photos) and the moves the user may
+        make now."""
+        return _detail(number)
+
+
+@blp.route("/<number>/moves/<action>")
+class MoveView(MethodView):
+    @require_api("inspections.perform")
+    @blp.arguments(schemas.MoveIn)
+    @blp.response(200, schemas.HazardDetail)
+    def post(self, data, number, action):
+        """Move the card: assign, start, submit, verify, reject, reopen, cancel or fix_on_site.
+        Submit and fix_on_site need after-photos, uploaded first to POST /api/v1/photos."""
+        if action not in workflow.MOVES:
+            abort(404)
+        hazard = get_hazard_or_404(number, for_update=True)
+        try:
+            workflow.check_move(hazard, action, current_user)
+            workflow.apply(
+                hazard, action, actor=current_user, note=data["note"],
+                responsible=responsible_from(data["responsible_id"]),
+                deadline_on=data["deadline_on"], reason=data["reason"],
+                photos=claim_staged_photos(current_user, data["photos"], "photos"))
+        except DomainError as e:
+            db.session.rollback()
+            refuse(e)
+        db.session.commit()
+        return _detail(number)

@@ -1,0 +1,79 @@
+"""Photos over the API: each uploaded on its own, idempotent by the client's UUID, so that a
+weak link repeats only the photo that broke. An inspection or hazard move then names them."""
+
+from flask.views import MethodView
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_smorest import abort
+
+from app.api import schemas
+from app.api.errors import abort_label_replaced, refuse
+from app.api.multipart import MultipartBlueprint
+from app.common.errors import DomainError
+from app.common.permissions import require_api
+from app.common.time import believable_device_time, to_local, utcnow
+from app.extensions import db
+from app.inspections.forms import photo_refusal
+from app.inspections.services import may_inspect
+from app.locations.models import Location
+from app.locations.queries import location_by_token
+from app.photos.pipeline import PhotoRejected, Watermark, process
+from app.photos.services import stage_photo, staged_photo
+
+blp = MultipartBlueprint("photos_api", __name__, url_prefix="/api/v1/photos",
+                description="Photo uploads (照片), one at a time.")
+
+
+@blp.route("")
+class PhotosView(MethodView):
+    @require_api("inspections.perform")
+    @blp.arguments(schemas.PhotoUpload, location="form_and_files")
+    @blp.response(201, schemas.PhotoOut)
+    @blp.alt_response(200, schema=schemas.PhotoOut,
+                      description="The same uuid was uploaded before: that photo.")
+    def post(self, form):
+        """Upload one photo (JPEG, PNG or WebP, at most 25 MB). It is turned upright, shrunk,
+        stripped of its metadata and stamped with the place, time and person."""
+        client_uuid = str(form["uuid"])
+        previous = staged_photo(client_uuid)
+        if previous is not None:
+            if previous.uploaded_by_id != current_user.id:
+                abort(409, message=_("This photo id was already used by someone else. Take the "
+                                     "photo again."))
+            return previous, 200
+        location = _location(form)
+        now = utcnow()
+        shot_at = believable_device_time(form["taken_at"], now, default=now)
+        watermark = Watermark(location.code, to_local(shot_at).strftime("%Y-%m-%d %H:%M"),
+                              current_user.full_name)
+        try:
+            processed = process(form["file"].read(), watermark)
+        except PhotoRejected as refused:
+            abort(422, message=photo_refusal(refused.reason),
+                  errors={"file": [photo_refusal(refused.reason)]})
+        try:
+            photo, created = stage_photo(processed, current_user, client_uuid=client_uuid,
+                                         device_taken_at=form["taken_at"], now=now)
+        except DomainError as e:
+            db.session.rollback()
+            refuse(e)
+        db.session.commit()
+        return photo, 201 if created else 200
+
+
+def _location(form) -> Location:
+    """The place the photo is of (for its watermark), by QR token or code; one the user may
+    inspect."""
+    if form.get("location_token"):
+        location = location_by_token(form["location_token"])
+    elif form.get("location_code"):
+        location = db.session.scalar(db.select(Location).where(
+            Location.code == form["location_code"], Location.is_active))
+    else:
+        abort(422, message=_("Say which place the photo is of."),
+              errors={"location_token": [_("Give location_token or location_code.")]})
+    if location is None:
+        abort_label_replaced()
+    if not may_inspect(current_user, location):
+        abort(403, message=_("Your role may not inspect this place."))
+    return location

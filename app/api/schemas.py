@@ -1,0 +1,356 @@
+"""What the API reads and writes: marshmallow schemas, one per shape, documented in OpenAPI."""
+
+from datetime import UTC, date
+
+from flask import url_for
+from flask_smorest.fields import Upload
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from app.common.time import local_today
+from app.common.vocab import (
+    CANCEL_REASONS,
+    HAZARD_LEVELS,
+    HAZARD_STATUSES,
+    INSPECTION_KINDS,
+    ITEM_KINDS,
+    OUTCOMES,
+)
+
+TEXT_MAX = 2000
+# A reading a person types; beyond this it is a slip of the thumb, not a measurement.
+NUMBER_LIMIT = 1e12
+
+
+class DeviceTime(fields.DateTime):
+    """An ISO 8601 time from a phone's clock, read as naive UTC (naive input is UTC)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        parsed = super()._deserialize(value, attr, data, **kwargs)
+        if parsed.tzinfo is None:
+            return parsed
+        try:
+            return parsed.astimezone(UTC).replace(tzinfo=None)
+        except OverflowError:
+            raise ValidationError("Not a valid datetime.") from None
+
+
+class UTCTime(fields.DateTime):
+    """A stored naive UTC time, written with its zone: 2026-11-24T06:00:00Z."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else value.isoformat(timespec="seconds") + "Z"
+
+
+class Named(Schema):
+    id = fields.Integer()
+    name = fields.String()
+
+
+class Me(Schema):
+    id = fields.Integer()
+    username = fields.String()
+    full_name = fields.String()
+    role = fields.String()
+    department = fields.Nested(Named, allow_none=True)
+    csrf_token = fields.String(metadata={"description": "Send as X-CSRFToken on session writes."})
+
+
+class LocationType(Schema):
+    id = fields.Integer()
+    code = fields.String()
+    name = fields.String()
+
+
+class PlaceRef(Schema):
+    code = fields.String()
+    name = fields.String()
+
+
+class Location(PlaceRef):
+    name_zh = fields.String()
+    name_en = fields.String()
+    building = fields.String()
+    floor = fields.String()
+    risk_level = fields.String()
+    is_active = fields.Boolean()
+    is_major_source = fields.Boolean()
+    location_type = fields.Nested(LocationType)
+    department = fields.Nested(Named)
+
+
+class OwnLocation(Schema):
+    code = fields.String()
+    name = fields.String()
+    qr_token = fields.String()
+    checklist_url = fields.Function(lambda loc: url_for("inspections.checklist", code=loc.code))
+    scan_url = fields.Function(lambda loc: url_for("locations.scan", token=loc.qr_token))
+
+
+class OwnLocations(Schema):
+    items = fields.List(fields.Nested(OwnLocation))
+
+
+class LocationList(Schema):
+    items = fields.List(fields.Nested(Location))
+
+
+class LocationQuery(Schema):
+    q = fields.String(validate=validate.Length(max=100))
+    department = fields.Integer(validate=validate.Range(min=1))
+    type = fields.Integer(validate=validate.Range(min=1))
+
+
+class Item(Schema):
+    id = fields.Integer()
+    position = fields.Integer()
+    kind = fields.String(metadata={"enum": list(ITEM_KINDS)})
+    prompt = fields.String()
+    prompt_zh = fields.String()
+    prompt_en = fields.String()
+    guidance = fields.String()
+    is_required = fields.Boolean()
+    photo_required_on_fail = fields.Boolean()
+    default_level = fields.String(metadata={"enum": list(HAZARD_LEVELS)})
+    min_value = fields.Float(allow_none=True)
+    max_value = fields.Float(allow_none=True)
+    unit = fields.String()
+
+
+class Version(Schema):
+    id = fields.Integer()
+    number = fields.Integer()
+    note = fields.String()
+    created_at = UTCTime()
+    items = fields.List(fields.Nested(Item))
+
+
+class TemplateBrief(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    name_zh = fields.String()
+    name_en = fields.String()
+    location_type = fields.Nested(LocationType)
+    quick_pass_kinds = fields.Function(lambda t: [k for k in INSPECTION_KINDS
+                                                  if t.allows_quick_pass(k)])
+
+
+class Template(TemplateBrief):
+    current_version = fields.Nested(Version, allow_none=True)
+
+
+class TemplateList(Schema):
+    items = fields.List(fields.Nested(TemplateBrief))
+
+
+class Checklist(Schema):
+    """The checklist a location is inspected with: its template and current version."""
+
+    location = fields.Nested(Location)
+    template = fields.Nested(TemplateBrief)
+    version = fields.Nested(Version)
+
+
+class AnswerIn(Schema):
+    item_id = fields.Integer(required=True, validate=validate.Range(min=1))
+    outcome = fields.String(load_default=None, allow_none=True,
+                            validate=validate.OneOf(list(OUTCOMES)))
+    number = fields.Float(load_default=None, allow_none=True,
+                          validate=validate.Range(-NUMBER_LIMIT, NUMBER_LIMIT))
+    text = fields.String(load_default="", validate=validate.Length(max=TEXT_MAX))
+    note = fields.String(load_default="", validate=validate.Length(max=TEXT_MAX))
+    photos = fields.List(fields.UUID(), load_default=list, validate=validate.Length(max=20),
+                         metadata={"description": "The uuids of photos uploaded first to "
+                                                  "POST /api/v1/photos."})
+
+
+class InspectionIn(Schema):
+    uuid = fields.UUID(required=True, metadata={
+        "description": "Made by the client; sending the same uuid again returns the same "
+                       "inspection and creates nothing."})
+    location_token = fields.String(required=True, validate=validate.Length(min=1, max=64),
+                                   metadata={"description": "The token of the place's QR label."})
+    version_id = fields.Integer(load_default=None, allow_none=True,
+                                validate=validate.Range(min=1))
+    kind = fields.String(load_default=None, allow_none=True,
+                         validate=validate.OneOf(list(INSPECTION_KINDS)))
+    note = fields.String(load_default="", validate=validate.Length(max=TEXT_MAX))
+    started_at = DeviceTime(load_default=None, allow_none=True)
+    submitted_at = DeviceTime(load_default=None, allow_none=True)
+    answers = fields.List(fields.Nested(AnswerIn), load_default=list,
+                          validate=validate.Length(max=500))
+
+    @validates_schema
+    def _each_item_once(self, data, **_kwargs):
+        ids = [a["item_id"] for a in data.get("answers", [])]
+        if len(ids) != len(set(ids)):
+            raise ValidationError("Answer each item once.", "answers")
+
+
+class PhotoOut(Schema):
+    uuid = fields.String(attribute="client_uuid")
+    sha256 = fields.String()
+    width = fields.Integer()
+    height = fields.Integer()
+    taken_at = UTCTime(allow_none=True)
+    is_possibly_off_site = fields.Boolean()
+    url = fields.Function(lambda p: url_for("photos.image", sha256=p.sha256))
+    thumbnail_url = fields.Function(lambda p: url_for("photos.thumbnail", sha256=p.thumb_sha256))
+
+
+class PhotoUpload(Schema):
+    uuid = fields.UUID(required=True, metadata={
+        "description": "Made by the client; sending it again returns the same photo."})
+    location_token = fields.String(validate=validate.Length(min=1, max=64), metadata={
+        "description": "The place's QR token (for the watermark); or give location_code."})
+    location_code = fields.String(validate=validate.Length(min=1, max=20))
+    taken_at = DeviceTime(load_default=None, allow_none=True, metadata={
+        "description": "When the phone took it; used when the file carries no EXIF time."})
+    file = Upload(required=True, metadata={"description": "JPEG, PNG or WebP, at most 25 MB."})
+
+
+class HazardRef(Schema):
+    number = fields.String()
+    url = fields.Function(lambda h: url_for("hazards.show", number=h.number))
+
+
+class ResultOut(Schema):
+    item_id = fields.Integer()
+    prompt = fields.Function(lambda r: r.item.prompt)
+    outcome = fields.String(allow_none=True)
+    number = fields.Float(attribute="number_value", allow_none=True)
+    text = fields.String(attribute="text_value", allow_none=True)
+    note = fields.String()
+    photos = fields.List(fields.Nested(PhotoOut))
+
+
+class InspectionSummary(Schema):
+    id = fields.Integer()
+    uuid = fields.String()
+    url = fields.Function(lambda i: url_for("inspections.show", inspection_id=i.id))
+    location = fields.Nested(PlaceRef)
+    inspector = fields.Nested("Person")
+    kind = fields.String()
+    started_at = UTCTime(allow_none=True)
+    submitted_at = UTCTime(allow_none=True)
+    received_at = UTCTime()
+
+
+class InspectionOut(InspectionSummary):
+    version_id = fields.Integer()
+    note = fields.String()
+    results = fields.List(fields.Nested(ResultOut))
+    hazards = fields.List(fields.Nested(HazardRef))
+
+
+class Created(Schema):
+    """What a created (or repeated) inspection answers."""
+
+    id = fields.Integer()
+    uuid = fields.String()
+    url = fields.String()
+    hazards = fields.List(fields.Nested(HazardRef))
+
+
+class InspectionRow(InspectionSummary):
+    failures = fields.Integer()
+
+
+class Paged(Schema):
+    total = fields.Integer()
+    page = fields.Integer()
+    pages = fields.Integer()
+
+
+class InspectionList(Paged):
+    items = fields.List(fields.Nested(InspectionRow))
+
+
+class InspectionQuery(Schema):
+    location = fields.Integer(validate=validate.Range(min=1))
+    department = fields.Integer(validate=validate.Range(min=1))
+    kind = fields.String(validate=validate.OneOf(list(INSPECTION_KINDS)))
+    date_from = fields.Date(data_key="from")
+    date_to = fields.Date(data_key="to")
+    result = fields.String(validate=validate.OneOf(["failed", "passed"]))
+    page = fields.Integer(validate=validate.Range(min=1, max=100_000))
+
+
+class Person(Schema):
+    id = fields.Integer()
+    full_name = fields.String()
+
+
+class Event(Schema):
+    seq = fields.Integer()
+    action = fields.String()
+    from_status = fields.String(allow_none=True)
+    to_status = fields.String()
+    actor = fields.Nested(Person)
+    at = UTCTime()
+    note = fields.String()
+    photos = fields.List(fields.Nested(PhotoOut))
+
+
+class Hazard(Schema):
+    number = fields.String()
+    url = fields.Function(lambda h: url_for("hazards.show", number=h.number))
+    description = fields.String()
+    level = fields.String(metadata={"enum": list(HAZARD_LEVELS)})
+    status = fields.String(metadata={"enum": list(HAZARD_STATUSES)})
+    location = fields.Nested(PlaceRef)
+    department = fields.Nested(Named)
+    responsible = fields.Nested(Person, allow_none=True)
+    found_at = UTCTime()
+    deadline_on = fields.Date(allow_none=True)
+    closed_at = UTCTime(allow_none=True)
+    is_overdue = fields.Function(lambda h: h.is_overdue(local_today()))
+
+
+class HazardRow(Hazard):
+    extension_pending = fields.Boolean()
+
+
+class HazardDetail(Hazard):
+    measures = fields.String(allow_none=True)
+    funds_yuan = fields.Decimal(as_string=True, allow_none=True)
+    contingency_plan = fields.String(allow_none=True)
+    interim_controls = fields.String(allow_none=True)
+    rectified_at = UTCTime(allow_none=True)
+    verified_at = UTCTime(allow_none=True)
+    events = fields.List(fields.Nested(Event))
+    allowed_moves = fields.List(fields.String())
+
+
+class HazardList(Paged):
+    items = fields.List(fields.Nested(HazardRow))
+
+
+class HazardQuery(Schema):
+    status = fields.String(validate=validate.OneOf([*HAZARD_STATUSES, "open"]))
+    level = fields.String(validate=validate.OneOf(list(HAZARD_LEVELS)))
+    department = fields.Integer(validate=validate.Range(min=1))
+    location = fields.Integer(validate=validate.Range(min=1))
+    type = fields.Integer(validate=validate.Range(min=1))
+    overdue = fields.String(validate=validate.OneOf(["1"]))
+    month = fields.String(validate=validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$"))
+    q = fields.String(validate=validate.Length(max=100))
+    page = fields.Integer(validate=validate.Range(min=1, max=100_000))
+
+
+class MoveIn(Schema):
+    note = fields.String(load_default="", validate=validate.Length(max=TEXT_MAX))
+    responsible_id = fields.Integer(load_default=None, allow_none=True,
+                                    validate=validate.Range(min=1))
+    deadline_on = fields.Date(load_default=None, allow_none=True,
+                              validate=validate.Range(date(2000, 1, 1), date(2100, 12, 31)))
+    reason = fields.String(load_default=None, allow_none=True,
+                           validate=validate.OneOf(list(CANCEL_REASONS)))
+    photos = fields.List(fields.UUID(), load_default=list, validate=validate.Length(max=20))
+
+
+class Wall(Schema):
+    counts = fields.Dict(keys=fields.String(), values=fields.Raw())
+    overdue = fields.List(fields.Dict())
+    missed_today = fields.List(fields.Dict())
+    departments = fields.List(fields.Dict())
+    today = fields.String()

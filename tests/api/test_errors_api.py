@@ -1,0 +1,62 @@
+"""The API's errors are JSON with a readable message; the pages keep their HTML errors."""
+
+import pytest
+
+from app.api import errors
+
+
+def test_an_unknown_api_address_is_a_json_404(client, api_user):
+    _user, headers = api_user()
+    response = client.get("/api/v1/nothing-here", headers=headers)
+    assert response.status_code == 404
+    assert response.json == {"code": 404, "status": "Not Found",
+                             "message": errors.default_message(404)}
+
+
+def test_a_wrong_method_is_a_json_405(client, api_user):
+    _user, headers = api_user()
+    response = client.delete("/api/v1/me", headers=headers)
+    assert response.status_code == 405 and response.json["message"]
+
+
+def test_a_body_that_is_not_json_is_a_json_error(client, api_user):
+    _user, headers = api_user()
+    response = client.post("/api/v1/inspections", data="{oops",
+                           headers={**headers, "Content-Type": "application/json"})
+    assert response.status_code in (400, 422) and response.json["message"]
+
+
+def test_a_field_of_the_wrong_type_is_named(client, api_user):
+    _user, headers = api_user()
+    response = client.post("/api/v1/inspections", json={"uuid": "x", "location_token": "t"},
+                           headers=headers)
+    assert response.status_code == 422
+    assert "uuid" in response.json["errors"]
+
+
+def test_a_server_failure_is_json_and_says_nothing_was_saved(app, client, api_user,
+                                                             monkeypatch):
+    _user, headers = api_user()
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    monkeypatch.setattr("app.api.me.generate_csrf", lambda: 1 / 0)
+    response = client.get("/api/v1/me", headers=headers)
+    assert response.status_code == 500
+    assert response.json["message"] == errors.default_message(500)
+
+
+def test_messages_follow_the_callers_language(client, api_user):
+    response = client.get("/api/v1/me", headers={"Accept-Language": "zh-CN"})
+    assert response.json["message"] == "登录或提供有效的个人接口令牌后才能使用接口。"
+
+
+@pytest.mark.parametrize("url", ["/no-such-page", "/inspections/999"])
+def test_pages_keep_their_html_errors(client, login, url):
+    login()
+    response = client.get(url)
+    assert response.status_code == 404 and response.mimetype == "text/html"
+
+
+def test_a_page_refusing_a_method_is_not_json(client, login):
+    login()
+    response = client.delete("/locations")
+    assert response.status_code == 405 and not response.is_json
