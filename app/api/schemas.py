@@ -6,6 +6,7 @@ from flask import url_for
 from flask_smorest.fields import Upload
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from app.common.forms import MAX_ID
 from app.common.time import local_today
 from app.common.vocab import (
     CANCEL_REASONS,
@@ -17,6 +18,7 @@ from app.common.vocab import (
 )
 
 TEXT_MAX = 2000
+ID_RANGE = validate.Range(min=1, max=MAX_ID)
 # A reading a person types; beyond this it is a slip of the thumb, not a measurement.
 NUMBER_LIMIT = 1e12
 
@@ -96,8 +98,8 @@ class LocationList(Schema):
 
 class LocationQuery(Schema):
     q = fields.String(validate=validate.Length(max=100))
-    department = fields.Integer(validate=validate.Range(min=1))
-    type = fields.Integer(validate=validate.Range(min=1))
+    department = fields.Integer(validate=ID_RANGE)
+    type = fields.Integer(validate=ID_RANGE)
 
 
 class Item(Schema):
@@ -151,7 +153,7 @@ class Checklist(Schema):
 
 
 class AnswerIn(Schema):
-    item_id = fields.Integer(required=True, validate=validate.Range(min=1))
+    item_id = fields.Integer(required=True, validate=ID_RANGE)
     outcome = fields.String(load_default=None, allow_none=True,
                             validate=validate.OneOf(list(OUTCOMES)))
     number = fields.Float(load_default=None, allow_none=True,
@@ -170,7 +172,7 @@ class InspectionIn(Schema):
     location_token = fields.String(required=True, validate=validate.Length(min=1, max=64),
                                    metadata={"description": "The token of the place's QR label."})
     version_id = fields.Integer(load_default=None, allow_none=True,
-                                validate=validate.Range(min=1))
+                                validate=ID_RANGE)
     kind = fields.String(load_default=None, allow_none=True,
                          validate=validate.OneOf(list(INSPECTION_KINDS)))
     note = fields.String(load_default="", validate=validate.Length(max=TEXT_MAX))
@@ -266,8 +268,8 @@ class InspectionList(Paged):
 
 
 class InspectionQuery(Schema):
-    location = fields.Integer(validate=validate.Range(min=1))
-    department = fields.Integer(validate=validate.Range(min=1))
+    location = fields.Integer(validate=ID_RANGE)
+    department = fields.Integer(validate=ID_RANGE)
     kind = fields.String(validate=validate.OneOf(list(INSPECTION_KINDS)))
     date_from = fields.Date(data_key="from")
     date_to = fields.Date(data_key="to")
@@ -328,9 +330,9 @@ class HazardList(Paged):
 class HazardQuery(Schema):
     status = fields.String(validate=validate.OneOf([*HAZARD_STATUSES, "open"]))
     level = fields.String(validate=validate.OneOf(list(HAZARD_LEVELS)))
-    department = fields.Integer(validate=validate.Range(min=1))
-    location = fields.Integer(validate=validate.Range(min=1))
-    type = fields.Integer(validate=validate.Range(min=1))
+    department = fields.Integer(validate=ID_RANGE)
+    location = fields.Integer(validate=ID_RANGE)
+    type = fields.Integer(validate=ID_RANGE)
     overdue = fields.String(validate=validate.OneOf(["1"]))
     month = fields.String(validate=validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$"))
     q = fields.String(validate=validate.Length(max=100))
@@ -340,7 +342,7 @@ class HazardQuery(Schema):
 class MoveIn(Schema):
     note = fields.String(load_default="", validate=validate.Length(max=TEXT_MAX))
     responsible_id = fields.Integer(load_default=None, allow_none=True,
-                                    validate=validate.Range(min=1))
+                                    validate=ID_RANGE)
     deadline_on = fields.Date(load_default=None, allow_none=True,
                               validate=validate.Range(date(2000, 1, 1), date(2100, 12, 31)))
     reason = fields.String(load_default=None, allow_none=True,

@@ -14,6 +14,19 @@ def choices(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
+# The largest id a database integer column holds on every engine we run on.
+MAX_ID = 2**31 - 1
+
+
+def record_id(value) -> int:
+    """A database id from a query string (`args.get(name, type=record_id)`): a ValueError,
+    so no filter, unless it is a whole number an id column can hold."""
+    number = int(value)
+    if not 1 <= number <= MAX_ID:
+        raise ValueError(f"not an id: {value!r}")
+    return number
+
+
 def optional_int(value):
     """Coerce a select's value to int, with '' (nothing chosen) as None."""
     if value in (None, "", "None"):

@@ -8,6 +8,7 @@ from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from app.auth.models import User
 from app.auth.queries import departments
+from app.common.forms import record_id
 from app.common.permissions import can, scope_to_department
 from app.common.time import local_to_utc, parse_month
 from app.common.vocab import HAZARD_LEVELS, HAZARD_STATUSES, OPEN_HAZARD_STATUSES
@@ -78,9 +79,9 @@ class HazardFilters:
         return cls(
             status=status if status in HAZARD_STATUSES or status == "open" else None,
             level=level if level in HAZARD_LEVELS else None,
-            department_id=args.get("department", type=int),
-            location_id=args.get("location", type=int),
-            location_type_id=args.get("type", type=int),
+            department_id=args.get("department", type=record_id),
+            location_id=args.get("location", type=record_id),
+            location_type_id=args.get("type", type=record_id),
             overdue=args.get("overdue") == "1",
             month=parse_month(args.get("month")),
             q=args.get("q", "").strip()[:100],

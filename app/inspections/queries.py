@@ -7,6 +7,7 @@ from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.auth.queries import departments
+from app.common.forms import record_id
 from app.common.permissions import scope_to_department
 from app.common.time import local_to_utc
 from app.common.vocab import INSPECTION_KINDS
@@ -73,8 +74,8 @@ class InspectionFilters:
         kind = args.get("kind")
         result = args.get("result")
         return cls(
-            location_id=args.get("location", type=int),
-            department_id=args.get("department", type=int),
+            location_id=args.get("location", type=record_id),
+            department_id=args.get("department", type=record_id),
             kind=kind if kind in INSPECTION_KINDS else None,
             date_from=_date_arg(args.get("from")),
             date_to=_date_arg(args.get("to")),

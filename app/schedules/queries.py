@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from app.common.forms import record_id
 from app.common.time import local_to_utc, local_today, parse_month, utcnow
 from app.common.vocab import FREQUENCIES, INSPECTION_KINDS
 from app.extensions import db
@@ -30,7 +31,7 @@ class CoverageFilters:
         month = parse_month(args.get("month")) or today.replace(day=1)
         return cls(
             month=min(month, today.replace(day=1)),
-            department_id=args.get("department", type=int),
+            department_id=args.get("department", type=record_id),
             kind=args.get("kind") if args.get("kind") in INSPECTION_KINDS else None,
             frequency=args.get("frequency") if args.get("frequency") in FREQUENCIES else None,
             state=args.get("state") if args.get("state") in STATES else None,
