@@ -8,7 +8,7 @@ export FLASK_APP := wsgi.py
 # The demo and the tests run as development; a server sets SAFEROUND_ENV=production (the default).
 export SAFEROUND_ENV ?= development
 
-.PHONY: run test setup test-setup system-packages translations update-translations bench
+.PHONY: run test setup test-setup system-packages translations icons update-translations bench
 
 ## Install, upgrade the database, load the demo hospital and serve it on port $(PORT).
 run: setup
@@ -22,8 +22,8 @@ test: test-setup
 	@$(BIN)/ruff check --quiet .
 	@$(BIN)/pytest
 
-setup: $(VENV)/.installed system-packages translations
-test-setup: $(VENV)/.installed-dev system-packages translations
+setup: $(VENV)/.installed system-packages translations icons
+test-setup: $(VENV)/.installed-dev system-packages translations icons
 
 system-packages:
 	@bash .ci/system-packages
@@ -40,6 +40,10 @@ $(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
 	@touch $@
 
 translations: $(CATALOGS:.po=.mo)
+
+# The app icons (static/icons/*.png) are drawn, not committed; says something only when it draws.
+icons: $(VENV)/.installed
+	@$(BIN)/python -m app.pwa.icons
 
 %.mo: %.po $(VENV)/.installed
 	@$(BIN)/pybabel compile --use-fuzzy -i $< -o $@ 2>/dev/null

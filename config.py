@@ -1,6 +1,7 @@
 """Settings: every secret and the database URL come from the environment."""
 
 import os
+from datetime import timedelta
 
 # Demo defaults: good for trying SafeRound on one machine, never for a hospital's server.
 DEMO_SECRET_KEY = "demo-only-secret-key-change-me"
@@ -37,6 +38,9 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    # A login lasts this long on a device (a patrol phone restarts; its outbox must still send).
+    REMEMBER_COOKIE_DURATION = timedelta(days=int(os.environ.get("REMEMBER_DAYS", "14")))
     # A whole checklist with several phone photos (each photo itself is capped at 25 MB).
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_MB", "100")) * 1024 * 1024
     WTF_CSRF_TIME_LIMIT = None  # a checklist may stay open for a whole patrol round

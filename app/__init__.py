@@ -10,7 +10,7 @@ from sqlalchemy import event
 
 from app.api import init_api
 from app.api.errors import error_response, is_api_request
-from app.extensions import babel, csrf, db, login_manager, migrate
+from app.extensions import babel, compress, csrf, db, login_manager, migrate
 from config import DEMO_SECRET_KEY, config_from_env
 
 
@@ -58,6 +58,7 @@ def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
     csrf.init_app(app)
+    compress.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -93,11 +94,13 @@ def _register_blueprints(app: Flask) -> None:
     from app.locations.views import bp as locations_bp
     from app.main.views import bp as main_bp
     from app.photos.views import bp as photos_bp
+    from app.pwa.views import bp as pwa_bp
+    from app.scanner.views import bp as scanner_bp
     from app.schedules.views import bp as schedules_bp
     from app.wall.views import bp as wall_bp
 
     blueprints = (main_bp, auth_bp, locations_bp, checklists_bp, inspections_bp, hazards_bp,
-                  photos_bp, ledger_bp, schedules_bp, dashboard_bp, wall_bp)
+                  photos_bp, ledger_bp, schedules_bp, dashboard_bp, wall_bp, scanner_bp, pwa_bp)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
 

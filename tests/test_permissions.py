@@ -73,6 +73,9 @@ MATRIX = [
     ("GET", "/admin/departments/new", ADMIN, 200),
     ("GET", "/admin/departments/{did}", ADMIN, 200),
     ("GET", "/locations/{code}/inspect", PERFORM, 200),
+    ("GET", "/scan", PERFORM, 200),
+    ("GET", "/outbox", ALL, 200),
+    ("GET", "/scan/code?code={code}", PERFORM, 302),
     ("GET", "/locations/{code}/label.png", PRINT, 200),
     ("GET", "/locations/labels", PRINT, 200),
     ("GET", "/inspections", ALL, 200),
@@ -134,7 +137,9 @@ def test_matrix_covers_every_page(app):
     # The wall screen's pages need no login: its display token is the key (tests/wall).
     public = {"static", "auth.login", "auth.logout", "main.set_language", "wall.screen",
               "wall.data", "wall.thumbnail", "api-docs.openapi_json",
-              "api-docs.openapi_swagger_ui"}
+              "api-docs.openapi_swagger_ui",
+              # The PWA's manifest, worker and offline page load before anyone logs in.
+              "pwa.manifest", "pwa.service_worker", "pwa.offline"}
     # The JSON API has its own matrix (tests/api/test_api_permissions.py).
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()
                  if not rule.rule.startswith("/api/v1/") or rule.endpoint.startswith("api-docs.")}

@@ -32,7 +32,8 @@ def login():
     if form.validate_on_submit():
         user = services.authenticate(form.username.data, form.password.data)
         if user is not None:
-            login_user(user)
+            # A phone stays logged in across restarts, so its outbox can send by itself.
+            login_user(user, remember=True)
             return redirect(safe_next(form.next.data) or url_for("main.index"))
         form.form_errors.append(_("Wrong username or password, or the account is disabled."))
     return render_template("auth/login.html", form=form), form_status(form)

@@ -1,17 +1,27 @@
-// Checklist helpers: items left, "all remaining pass" count, photo thumbnails, range hints,
-// and the device clock. The form works without any of this.
+// Checklist helpers: items left, "all remaining pass" count, range hints and the device clock.
+// Where IndexedDB exists, photos and the submit go through checklist-outbox.js (loaded at first
+// use, to keep this page light). Without JavaScript the form posts as it is.
 const form = document.getElementById("checklist");
 if (form) {
-  // The device's clock marks the start, once: a form shown again after a refusal keeps it.
-  if (form.hasAttribute("data-fresh")) form.elements.started_at.value = new Date().toISOString();
   const left = form.querySelector(".submit-bar .left");
   const quickCount = form.querySelector(".quick-n");
   const questions = [...form.querySelectorAll(".q")];
+  const params = new URLSearchParams(location.search);
+  // A form shown again by the server after a refusal carries its photos itself: post it.
+  let enhanced = form.hasAttribute("data-fresh") && "indexedDB" in self;
+  let outbox = null;
+
+  // The device's clock marks the start, once: a form shown again after a refusal keeps it.
+  if (form.hasAttribute("data-fresh")) form.elements.started_at.value = new Date().toISOString();
+  const kind = params.get("kind");
+  if (kind && [...form.elements.kind.options].some((o) => o.value === kind)) {
+    form.elements.kind.value = kind; // a copy from the cache was kept for another kind
+  }
 
   const answered = (q) => {
-    const kind = q.dataset.kind;
-    if (kind === "number") return q.querySelector("input[inputmode=decimal]").value.trim() !== "";
-    if (kind === "text") return q.querySelector("input[type=text]").value.trim() !== "";
+    const itemKind = q.dataset.kind;
+    if (itemKind === "number") return q.querySelector("input[inputmode=decimal]").value.trim() !== "";
+    if (itemKind === "text") return q.querySelector("input[type=text]").value.trim() !== "";
     return q.querySelector("input[type=radio]:checked") !== null;
   };
 
@@ -25,16 +35,39 @@ if (form) {
     }
   };
 
+  const load = () => {
+    outbox ??= import("./checklist-outbox.js").then((module) => module.start({
+      form, questions, answered, update,
+      fallBack: () => { enhanced = false; }, // no IndexedDB after all: post the form
+    }));
+    outbox.catch(() => { outbox = null; }); // offline before it came (and no worker yet)
+    return outbox;
+  };
+  // Loaded at the first touch of the form, not with the page: the page stays light, and the
+  // code is there before the person walks out of signal with the form filled in.
+  for (const type of ["pointerdown", "keydown", "focusin"]) {
+    form.addEventListener(type, () => enhanced && load().catch(() => {}), { once: true });
+  }
+
   form.addEventListener("change", (event) => {
     const input = event.target;
     if (input.type === "file") {
       const box = input.closest(".q").querySelector(".thumbs");
-      box.querySelectorAll("img").forEach((img) => img.remove());
-      for (const file of input.files) {
-        const img = document.createElement("img");
-        img.src = URL.createObjectURL(file);
-        img.alt = file.name;
-        box.append(img);
+      if (enhanced) {
+        // Shown at once; shrunk and kept in the page by checklist-outbox.js.
+        const shots = [...input.files].map((file) => {
+          const figure = Object.assign(document.createElement("figure"), { className: "shot" });
+          figure.append(Object.assign(document.createElement("img"), { src: URL.createObjectURL(file), alt: "" }));
+          box.append(figure);
+          return { file, figure };
+        });
+        input.value = "";
+        load().then((page) => page.takePhotos(input.closest(".q"), shots));
+      } else {
+        box.querySelectorAll("img").forEach((img) => img.remove());
+        for (const file of input.files) {
+          box.append(Object.assign(document.createElement("img"), { src: URL.createObjectURL(file), alt: file.name }));
+        }
       }
     }
     update();
@@ -51,8 +84,22 @@ if (form) {
     update();
   });
 
-  form.addEventListener("submit", () => {
+  form.addEventListener("submit", (event) => {
     form.elements.submitted_at.value = new Date().toISOString();
+    if (!enhanced) return;
+    event.preventDefault();
+    const submitter = event.submitter;
+    load().then((page) => page.submit(submitter), () => {
+      const status = document.getElementById("sending");
+      status.textContent = status.dataset.unloaded;
+      status.hidden = false;
+    });
   });
+
   update();
+  if (enhanced && params.has("outbox")) load().then((page) => page.refill(params.get("outbox")));
+  // Kept by the worker under the label's address too, so that a scan finds it offline.
+  if (navigator.onLine) {
+    navigator.serviceWorker?.controller?.postMessage({ type: "remember", url: location.pathname, scanUrl: form.dataset.scanUrl });
+  }
 }

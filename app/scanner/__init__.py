@@ -1,0 +1,1 @@
+"""The in-app QR scanner: scan the next point's label and open its checklist."""

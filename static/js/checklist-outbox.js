@@ -1,0 +1,260 @@
+// The checklist through the phone's outbox: photos shrunk and kept in the page; on Submit the
+// whole inspection is written to IndexedDB first, then sent; "Fix" from the outbox page fills
+// the form again from a refused entry, under its own UUID.
+import { getEntry, listen, newUuid, openOutbox, putEntry } from "./outbox.js";
+
+export async function start({ form, questions, answered, update, fallBack }) {
+  const text = JSON.parse(document.getElementById("checklist-text").textContent);
+  const data = form.dataset;
+  const photos = new Map(); // photo UUID → {blob, itemId, takenAt, uploaded}
+  const pending = new Set(); // photos still being shrunk
+  let uuid = newUuid(); // per fill: a page from the cache must never repeat one
+  let createdAt = Date.now();
+  let busy = false;
+  form.elements.uuid.value = uuid;
+  const usable = await openOutbox().then(() => true, () => false);
+
+  const itemError = (q, message) => {
+    q.classList.add("has-error");
+    let p = q.querySelector(".error");
+    if (!p) {
+      p = Object.assign(document.createElement("p"), { className: "error" });
+      p.setAttribute("role", "alert");
+      q.querySelector(".extras").before(p);
+    }
+    p.textContent = message;
+  };
+
+  const formError = (message) => {
+    let p = form.querySelector(".form-error");
+    if (!p) {
+      p = Object.assign(document.createElement("p"), { className: "error form-error" });
+      p.setAttribute("role", "alert");
+      form.querySelector(".cl-head").after(p);
+    }
+    p.textContent = message;
+    p.hidden = !message;
+  };
+
+  const showRefusal = (message, errors) => {
+    formError("");
+    for (const q of questions) {
+      q.classList.remove("has-error");
+      q.querySelector(".error")?.remove();
+    }
+    const { answers = {}, ...fields } = errors || {};
+    const more = Object.values(fields).flat().filter((m) => typeof m === "string");
+    formError([message || text.check, ...more].join(" "));
+    for (const [itemId, messages] of Object.entries(answers)) {
+      const q = form.querySelector(`.q[data-item-id="${CSS.escape(itemId)}"]`);
+      if (q) itemError(q, [].concat(messages).join(" "));
+    }
+    (form.querySelector(".has-error") || form.querySelector(".form-error")).scrollIntoView({ block: "center" });
+  };
+
+  const removable = (figure, id) => {
+    figure.dataset.photo = id;
+    const button = Object.assign(document.createElement("button"), {
+      type: "button", className: "unshot", textContent: "×", title: text.remove,
+    });
+    button.setAttribute("aria-label", text.remove);
+    button.addEventListener("click", () => {
+      photos.delete(id);
+      URL.revokeObjectURL(figure.querySelector("img").src);
+      figure.remove();
+    });
+    figure.append(button);
+  };
+
+  function takePhotos(q, shots) {
+    const itemId = Number(q.dataset.itemId);
+    for (const { file, figure } of shots) {
+      const id = newUuid();
+      removable(figure, id);
+      const job = import("./photos.js").then(({ shrinkPhoto }) => shrinkPhoto(file)).then((shrunk) => {
+        if (!figure.isConnected) return; // removed while it was being shrunk
+        photos.set(id, { blob: shrunk.blob, itemId, takenAt: shrunk.takenAt, uploaded: false });
+        const img = figure.querySelector("img");
+        URL.revokeObjectURL(img.src);
+        img.src = URL.createObjectURL(shrunk.blob);
+      }, () => {
+        figure.remove();
+        itemError(q, text.notPhoto);
+      }).finally(() => pending.delete(job));
+      pending.add(job);
+    }
+  }
+
+  const collect = () => questions.map((q) => {
+    const itemId = Number(q.dataset.itemId);
+    const raw = q.querySelector("input[inputmode=decimal]")?.value.trim().replace(",", ".") ?? "";
+    return {
+      itemId,
+      outcome: q.querySelector("input[type=radio]:checked")?.value ?? null,
+      number: raw === "" ? null : Number(raw),
+      text: q.querySelector("input[name$='-text']")?.value ?? "",
+      note: q.querySelector("input.note").value,
+      photoIds: [...photos].filter(([, p]) => p.itemId === itemId).map(([id]) => id),
+    };
+  });
+
+  // A light check before queueing; the server checks everything again.
+  const problems = (answers) => {
+    const found = new Map();
+    answers.forEach((a, i) => {
+      const q = questions[i];
+      const kind = q.dataset.kind;
+      if (Number.isNaN(a.number)) found.set(a.itemId, text.number);
+      else if (!q.hasAttribute("data-required")) return;
+      else if (kind === "number" && a.number === null) found.set(a.itemId, text.reading);
+      else if (kind === "text" && !a.text.trim()) found.set(a.itemId, text.needed);
+      else if ((kind === "pass_fail" || kind === "photo") && !a.outcome) found.set(a.itemId, text.choose);
+    });
+    return found;
+  };
+
+  const setBusy = (on, message = "") => {
+    busy = on;
+    for (const button of form.querySelectorAll(".submit-bar button")) button.disabled = on;
+    const status = document.getElementById("sending");
+    status.textContent = message;
+    status.hidden = !message;
+  };
+
+  const showSaved = async () => {
+    await import("./pwa.js").then((app) => app.refresh()).catch(() => {});
+    form.hidden = true;
+    const saved = document.getElementById("saved");
+    saved.hidden = false;
+    saved.focus();
+    scrollTo(0, 0);
+  };
+
+  const progress = (report) => {
+    let message = text.sending;
+    if (report.step === "photo") {
+      message = text.sendingPhoto.replace("{n}", report.photo).replace("{total}", report.photos);
+      if (report.total) message += ` ${Math.round((100 * report.loaded) / report.total)} %`;
+    }
+    if (report.entries > 1) message += ` (${report.entry}/${report.entries})`;
+    setBusy(true, message);
+  };
+
+  const send = async (entry) => {
+    const { sendLater, syncOutbox } = await import("./sync.js");
+    if (!navigator.onLine) {
+      sendLater();
+      return showSaved();
+    }
+    setBusy(true, text.sending);
+    let url = null;
+    const channel = listen((m) => { if (m.type === "sent" && m.uuid === entry.uuid) url = m.url; });
+    // Progress is shown as long as it moves; after 30 s without any, the page says it is saved
+    // (and goes on sending in the background).
+    let timer;
+    let giveUp;
+    const patience = new Promise((resolve) => { giveUp = resolve; });
+    const moving = () => { clearTimeout(timer); timer = setTimeout(giveUp, 30000); };
+    moving();
+    const result = await Promise.race([patience, syncOutbox({ force: true, wait: true,
+      onProgress: (report) => { moving(); progress(report); } })]);
+    clearTimeout(timer);
+    channel?.close();
+    url ||= result?.sent?.[entry.uuid]?.url;
+    const after = await getEntry(entry.uuid);
+    if (url || !after) return location.assign(url || data.sentUrl);
+    setBusy(false);
+    if (after.state === "refused") return showRefusal(after.message, after.fieldErrors);
+    sendLater();
+    return showSaved();
+  };
+
+  // No IndexedDB after all: the photos go back into the file inputs and the form is posted.
+  const post = (submitter) => {
+    for (const q of questions) {
+      const files = new DataTransfer();
+      for (const [id, p] of photos) {
+        if (p.itemId === Number(q.dataset.itemId)) files.items.add(new File([p.blob], `${id}.jpg`, { type: "image/jpeg" }));
+      }
+      q.querySelector("input[type=file]").files = files.files;
+    }
+    fallBack();
+    form.requestSubmit(submitter || undefined);
+  };
+
+  async function submit(submitter) {
+    if (busy) return;
+    setBusy(true);
+    try {
+      if (submitter?.value === "all_pass") {
+        for (const q of questions) {
+          if (q.dataset.kind === "pass_fail" && !answered(q)) q.querySelector(".tog-pass input").checked = true;
+        }
+        update();
+      }
+      await Promise.all(pending);
+      if (!usable) return post(submitter);
+      const answers = collect();
+      const found = problems(answers);
+      if (found.size) {
+        setBusy(false);
+        return showRefusal(text.check, { answers: Object.fromEntries(found) });
+      }
+      const before = await getEntry(uuid);
+      const entry = {
+        uuid, userId: Number(data.userId), username: data.username,
+        location: { code: data.locationCode, token: data.locationToken, name: data.locationName },
+        checklistUrl: data.checklistUrl, versionId: Number(data.versionId),
+        kind: form.elements.kind.value, note: form.elements.note.value,
+        startedAt: form.elements.started_at.value || null,
+        submittedAt: form.elements.submitted_at.value, answers,
+        // Photos the server confirmed before (a refused entry fixed) are not sent again.
+        photos: Object.fromEntries([...photos].map(([id, p]) => [id, { ...p, uploaded: Boolean(p.uploaded || before?.photos?.[id]?.uploaded) }])),
+        state: "waiting", message: null, fieldErrors: null, reason: null, attempts: 0,
+        nextTryAt: Date.now(), createdAt,
+      };
+      await putEntry(entry);
+      await send(entry);
+    } catch (error) {
+      setBusy(false);
+      formError(text.notSaved.replace("{error}", error.message || error.name));
+    }
+  }
+
+  // "Fix" from the outbox page: the entry back in the form, its photos and the server's reasons.
+  async function refill(entryUuid) {
+    const entry = usable && await getEntry(entryUuid);
+    // Only one's own: sent again, it goes under the name of whoever is logged in.
+    if (!entry || entry.location.code !== data.locationCode || entry.userId !== Number(data.userId)) return;
+    uuid = entry.uuid;
+    form.elements.uuid.value = uuid;
+    createdAt = entry.createdAt;
+    form.elements.started_at.value = entry.startedAt || "";
+    form.elements.kind.value = entry.kind;
+    form.elements.note.value = entry.note || "";
+    for (const a of entry.answers) {
+      const q = form.querySelector(`.q[data-item-id="${a.itemId}"]`);
+      if (!q) continue;
+      const radio = q.querySelector(`input[type=radio][value="${a.outcome}"]`);
+      if (radio) radio.checked = true;
+      const number = q.querySelector("input[inputmode=decimal]");
+      if (number) number.value = a.number ?? "";
+      const field = q.querySelector("input[name$='-text']");
+      if (field) field.value = a.text || "";
+      q.querySelector("input.note").value = a.note || "";
+    }
+    for (const [id, photo] of Object.entries(entry.photos)) {
+      const q = form.querySelector(`.q[data-item-id="${photo.itemId}"]`);
+      if (!q) continue;
+      photos.set(id, photo);
+      const figure = Object.assign(document.createElement("figure"), { className: "shot" });
+      figure.append(Object.assign(document.createElement("img"), { src: URL.createObjectURL(photo.blob), alt: "" }));
+      removable(figure, id);
+      q.querySelector(".thumbs").append(figure);
+    }
+    update();
+    if (entry.state === "refused") showRefusal(entry.message, entry.fieldErrors);
+  }
+
+  return { takePhotos, submit, refill };
+}

@@ -1,0 +1,132 @@
+// The outbox page: what waits on this phone, drawn from IndexedDB, with progress while sending
+// and the server's reasons for a refusal. Send now, fix, save a copy, discard.
+import { deleteEntry, getEntry, listEntries, listen } from "./outbox.js";
+
+const text = JSON.parse(document.getElementById("outbox-text").textContent);
+const list = document.getElementById("outbox-list");
+const userId = Number(document.body.dataset.userId) || null;
+const when = new Intl.DateTimeFormat(document.documentElement.lang, { dateStyle: "short", timeStyle: "short" });
+const progress = new Map(); // uuid → the last progress report
+let redraw = null;
+
+function el(tag, props = {}, ...children) {
+  const node = Object.assign(document.createElement(tag), props);
+  node.append(...children.filter((c) => c !== null && c !== undefined && c !== false));
+  return node;
+}
+
+const fill = (template, values) => Object.entries(values)
+  .reduce((s, [key, value]) => s.replaceAll(`{${key}}`, value), template);
+
+function reasons(entry) {
+  if (entry.state === "refused") {
+    const { answers = {}, ...fields } = entry.fieldErrors || {};
+    const number = new Map(entry.answers.map((a, i) => [String(a.itemId), i + 1]));
+    const lines = [entry.message || (entry.reason === "too_large" ? text.tooLarge : text.refused)];
+    if (entry.userId !== userId) lines.push(fill(text.otherUser, { username: entry.username }));
+    for (const messages of Object.values(fields)) lines.push(...[].concat(messages).filter((m) => typeof m === "string"));
+    for (const [itemId, messages] of Object.entries(answers)) {
+      lines.push(`${fill(text.item, { n: number.get(itemId) ?? itemId })}: ${[].concat(messages).join(" ")}`);
+    }
+    return lines;
+  }
+  const lines = [];
+  if (entry.userId !== userId) lines.push(fill(text.otherUser, { username: entry.username }));
+  else if (entry.reason) lines.push(text[entry.reason] || text.server);
+  if (entry.attempts) lines.push(fill(text.tries, { n: entry.attempts, time: when.format(entry.nextTryAt) }));
+  return lines;
+}
+
+function progressLine(report) {
+  if (!report) return null;
+  const label = report.step === "photo" ? fill(text.photo, { n: report.photo, total: report.photos }) : text.answers;
+  const bar = el("progress", { max: report.total || 1, value: report.step === "photo" ? report.loaded || 0 : 1 });
+  return el("p", { className: "progress" }, `${text.sending} ${label}`, " ", bar);
+}
+
+async function saveCopy(uuid) {
+  const entry = await getEntry(uuid);
+  if (!entry) return;
+  const photos = {};
+  for (const [id, { blob, ...rest }] of Object.entries(entry.photos)) {
+    const dataUrl = await new Promise((resolve, reject) => {
+      const reader = new FileReader();
+      reader.onload = () => resolve(reader.result);
+      reader.onerror = () => reject(reader.error);
+      reader.readAsDataURL(blob);
+    });
+    photos[id] = { ...rest, dataUrl };
+  }
+  const copy = JSON.stringify({ ...entry, photos }, null, 1);
+  const link = el("a", {
+    href: URL.createObjectURL(new Blob([copy], { type: "application/json" })),
+    download: `saferound-${entry.location.code}-${entry.uuid}.json`,
+  });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 10000);
+}
+
+async function sendNow(button) {
+  button.disabled = true;
+  const { syncOutbox } = await import("./sync.js");
+  await syncOutbox({ force: true, wait: true });
+  button.disabled = false;
+}
+
+function card(entry) {
+  const place = `${entry.location.name} · ${entry.location.code}`;
+  const sent = Object.values(entry.photos).filter((p) => p.uploaded).length;
+  const total = Object.keys(entry.photos).length;
+  const refused = entry.state === "refused";
+  const actions = el("p", { className: "actions" });
+  if (!refused && entry.userId === userId) {
+    const button = el("button", { type: "button", className: "primary small send", textContent: text.sendNow });
+    button.addEventListener("click", () => sendNow(button));
+    actions.append(button);
+  }
+  if (refused && entry.userId === userId) {
+    const url = `${entry.checklistUrl}?${new URLSearchParams({ outbox: entry.uuid, kind: entry.kind })}`;
+    actions.append(el("a", { className: "button primary small fix", href: url, textContent: text.fix }));
+  }
+  const copy = el("button", { type: "button", className: "small copy", textContent: text.copy });
+  copy.addEventListener("click", () => saveCopy(entry.uuid));
+  const discard = el("button", { type: "button", className: "small danger discard", textContent: text.discard });
+  discard.addEventListener("click", async () => {
+    if (confirm(fill(text.discardConfirm, { place }))) await deleteEntry(entry.uuid);
+  });
+  actions.append(copy, discard);
+  return el("li", { className: `card entry ${entry.state}`, id: `entry-${entry.uuid}` },
+    el("div", { className: "heading-row" }, el("strong", { textContent: place }),
+      el("span", { className: `state state-${entry.state}`, textContent: refused ? text.refused : text.waiting })),
+    el("p", { className: "muted" }, fill(text.filled, { time: when.format(new Date(entry.submittedAt || entry.createdAt)) }),
+      total ? ` · ${fill(text.photos, { n: total, sent })}` : ""),
+    ...reasons(entry).map((line) => el("p", { className: refused ? "error reason" : "reason", textContent: line })),
+    el("div", { className: "progress-box" }, progressLine(progress.get(entry.uuid))),
+    actions);
+}
+
+async function draw() {
+  let entries;
+  try {
+    entries = await listEntries();
+  } catch {
+    document.getElementById("outbox-unavailable").hidden = false;
+    return;
+  }
+  list.replaceChildren(...entries.map(card));
+  document.getElementById("outbox-empty").hidden = entries.length > 0;
+}
+
+listen((message) => {
+  if (message.type === "progress") {
+    progress.set(message.uuid, message);
+    document.querySelector(`#entry-${CSS.escape(message.uuid)} .progress-box`)?.replaceChildren(progressLine(message));
+  } else {
+    if (message.type === "idle" || message.type === "sent") progress.clear();
+    clearTimeout(redraw);
+    redraw = setTimeout(draw, 100);
+  }
+});
+draw();

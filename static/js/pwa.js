@@ -1,0 +1,131 @@
+// App start, on every page: the outbox badge; sending what waits (now, when back online, after
+// each change and on a timer with backoff); the service worker; and a warning before logging
+// out, or in as someone else, while inspections wait on this phone. outbox.js is loaded only
+// when something may be waiting (localStorage keeps a count as a hint), to keep pages light.
+const HINT = "saferound-outbox";
+const text = JSON.parse(document.getElementById("pwa-text").textContent);
+const userId = Number(document.body.dataset.userId) || null;
+const badge = document.getElementById("outbox-badge");
+const login = document.getElementById("login-form");
+const warning = document.getElementById("outbox-warning");
+let entries = [];
+let timer = null;
+let changed = null;
+
+const mine = () => entries.filter((e) => e.state === "waiting" && e.userId === userId);
+
+async function sync(force) {
+  if (!userId || !navigator.onLine || !mine().length) return;
+  const { sendLater, syncOutbox } = await import("./sync.js");
+  if ((await syncOutbox({ force })).retry) sendLater();
+  await refresh();
+}
+
+function schedule() {
+  clearTimeout(timer);
+  const waiting = mine();
+  if (!waiting.length) return;
+  const next = Math.min(...waiting.map((e) => e.nextTryAt || 0));
+  timer = setTimeout(() => sync(false), Math.max(1000, next - Date.now()));
+}
+
+// Also called by the checklist, so that the badge counts an entry before it says it is saved.
+export async function refresh() {
+  try {
+    const { listEntries } = await import("./outbox.js");
+    entries = await listEntries();
+  } catch {
+    return; // no IndexedDB here: nothing can be waiting
+  }
+  try { localStorage.setItem(HINT, entries.length); } catch { /* private mode */ }
+  if (badge) {
+    const refused = entries.filter((e) => e.state === "refused").length;
+    const label = (refused ? text.badgeRefused : text.badge)
+      .replace("{n}", entries.length).replace("{refused}", refused);
+    badge.hidden = !entries.length;
+    badge.classList.toggle("warn", refused > 0);
+    badge.querySelector(".n").textContent = entries.length;
+    badge.setAttribute("aria-label", label);
+    badge.title = label;
+  }
+  if (warning) {
+    const users = others("");
+    warning.textContent = warning.dataset.text.replace("{users}", users.join(", "));
+    warning.hidden = !users.length;
+  }
+  if (userId) schedule();
+}
+
+async function startWorker() {
+  try {
+    await navigator.serviceWorker.register("/sw.js", { type: "module", scope: "/", updateViaCache: "none" });
+  } catch {
+    return; // an older browser without module workers: the pages still send the outbox
+  }
+  const registration = await navigator.serviceWorker.ready;
+  registration.active?.postMessage({ type: "warm", userId });
+  try {
+    // Ask once that the browser keep the outbox when space runs short.
+    if (navigator.storage?.persist && !localStorage.getItem("saferound-persist")) {
+      localStorage.setItem("saferound-persist", "asked");
+      await navigator.storage.persist();
+    }
+  } catch { /* the browser decides by itself */ }
+}
+
+function afterLoad(work) {
+  if (document.readyState === "complete") work();
+  else addEventListener("load", work, { once: true });
+}
+
+function whenIdle(work) {
+  if (self.requestIdleCallback) requestIdleCallback(work, { timeout: 3000 });
+  else setTimeout(work, 500);
+}
+
+const others = (typed) => [...new Set(entries.map((e) => e.username))]
+  .filter((u) => u.toLowerCase() !== typed.trim().toLowerCase());
+
+if ("indexedDB" in self) {
+  let hint = null;
+  try { hint = localStorage.getItem(HINT); } catch { /* blocked: look in the outbox */ }
+  const start = () => refresh().then(() => sync(true));
+  if (login || (hint !== null && hint !== "0")) start();
+  // Never queued here: look all the same, once the page is drawn and idle.
+  else if (hint === null) afterLoad(() => whenIdle(start));
+  if ("BroadcastChannel" in self) {
+    new BroadcastChannel(HINT).onmessage = (event) => {
+      if (event.data?.type !== "changed") return;
+      clearTimeout(changed);
+      changed = setTimeout(refresh, 150);
+    };
+  }
+  if (userId) addEventListener("online", () => sync(true));
+}
+if (userId && "serviceWorker" in navigator) {
+  // After the page has loaded: the worker's downloads must not slow the page down.
+  afterLoad(startWorker);
+}
+
+for (const logout of document.querySelectorAll("form[action$='/logout']")) {
+  logout.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    await refresh();
+    if (entries.length && !confirm(text.logout.replace("{n}", entries.length))) return;
+    // The pages kept for offline use are this person's: the next one must not get them.
+    if ("caches" in self) {
+      const names = (await caches.keys()).filter((n) => n.startsWith("saferound-") && !n.startsWith("saferound-shell"));
+      await Promise.all(names.map((n) => caches.delete(n))).catch(() => {});
+    }
+    logout.submit();
+  });
+}
+
+if (login && warning) {
+  login.addEventListener("submit", (event) => {
+    const typed = login.elements.username.value;
+    const users = others(typed);
+    const question = warning.dataset.confirm.replace("{users}", users.join(", ")).replace("{username}", typed);
+    if (users.length && !confirm(question)) event.preventDefault();
+  });
+}

@@ -1,0 +1,179 @@
+// Sending the outbox, oldest first: photos one by one, then the inspection. An entry leaves the
+// outbox only when the server confirms its UUID; a refusal is kept with the server's reasons.
+// One sender at a time across tabs and the worker (Web Locks).
+import { announce, deleteEntry, listEntries, updateEntry } from "./outbox.js";
+
+const LOCK = "saferound-outbox";
+const API = "/api/v1";
+const REFUSED = new Set([400, 403, 404, 409, 413, 422]);
+const TIMEOUT = 120000; // a whole request from the worker, which sees no upload progress
+const STALL = 60000; // an upload from a page: given up only after this long without progress
+let running = null; // where Web Locks are missing: one run per page at least
+
+// 5 s × 2^(attempts − 1), at most 10 min, ±25 % so that many phones do not retry in step.
+export function retryDelay(attempts) {
+  const base = Math.min(5000 * 2 ** Math.max(attempts - 1, 0), 600000);
+  return Math.round(base * (0.75 + Math.random() * 0.5));
+}
+
+// Background Sync: the worker sends what is left once the connection is back, even with the
+// page closed. Asked for only after the page could not send: online, the worker would get the
+// event at once and take the sending (and its progress) away from the page.
+export function sendLater() {
+  self.navigator.serviceWorker?.getRegistration()
+    .then((registration) => registration?.sync?.register("outbox")).catch(() => {});
+}
+
+// force: try every waiting entry now (app start, back online, "Send now"), not only those due.
+// wait: queue behind a run in progress (after a submit) rather than leave it to that run.
+// Resolves with {busy} or {sent: {uuid: body}, retry: bool}.
+export function syncOutbox({ force = false, wait = false, onProgress = () => {} } = {}) {
+  const work = (lock) => (lock === null ? { busy: true } : run(force, onProgress));
+  if (navigator.locks) return navigator.locks.request(LOCK, { ifAvailable: !wait }, work);
+  running ??= run(force, onProgress).finally(() => { running = null; });
+  return running;
+}
+
+async function run(force, onProgress) {
+  const outcome = { sent: {}, retry: false };
+  const tried = new Set();
+  let me = null;
+  for (;;) {
+    const now = Date.now();
+    const due = (await listEntries()).filter((e) => e.state === "waiting" && !tried.has(e.uuid)
+      && (force || (e.nextTryAt || 0) <= now) && (!me || e.userId === me.id));
+    if (!due.length) break;
+    if (!me) {
+      const answer = await request("GET", `${API}/me`);
+      if (answer.status !== 200) {
+        // Nobody can send now: offline, logged out or the server is down.
+        const reason = answer.status === 401 ? "login" : answer.status ? "server" : "network";
+        await Promise.all(due.map((e) => postpone(e.uuid, reason)));
+        outcome.retry = reason !== "login";
+        break;
+      }
+      me = { id: answer.body.id, csrf: answer.body.csrf_token };
+      continue; // list again for this user only
+    }
+    const entry = due[0];
+    tried.add(entry.uuid);
+    const progress = (step) => {
+      const report = { type: "progress", uuid: entry.uuid, entry: tried.size,
+        entries: tried.size + due.length - 1, ...step };
+      announce(report);
+      onProgress(report);
+    };
+    const result = await send(entry, me, progress);
+    if (result.sent) outcome.sent[entry.uuid] = result.sent;
+    if (result.reason && result.reason !== "login") outcome.retry = true;
+    if (result.stop) {
+      // The connection or the session is gone: the others wait for the next try too.
+      const rest = due.slice(1).map((e) => postpone(e.uuid, result.reason));
+      await Promise.all(rest);
+      break;
+    }
+  }
+  announce({ type: "idle" });
+  return outcome;
+}
+
+async function send(entry, me, progress) {
+  const waiting = entry.answers.flatMap((a) => a.photoIds)
+    .filter((id) => entry.photos[id] && !entry.photos[id].uploaded);
+  for (const [index, id] of waiting.entries()) {
+    const photo = entry.photos[id];
+    const form = new FormData();
+    form.append("uuid", id);
+    form.append("location_token", entry.location.token);
+    if (photo.takenAt) form.append("taken_at", photo.takenAt);
+    form.append("file", photo.blob, `${id}.jpg`);
+    const step = { step: "photo", photo: index + 1, photos: waiting.length };
+    progress({ ...step, loaded: 0, total: photo.blob.size });
+    const answer = await request("POST", `${API}/photos`, form, me.csrf,
+      (loaded, total) => progress({ ...step, loaded, total }));
+    if (answer.status === 200 || answer.status === 201) {
+      const kept = await updateEntry(entry.uuid, (e) => { if (e.photos[id]) e.photos[id].uploaded = true; });
+      if (!kept) return {}; // discarded meanwhile
+      continue;
+    }
+    return failed(entry, answer, photo.itemId);
+  }
+  progress({ step: "inspection" });
+  const answer = await request("POST", `${API}/inspections`, JSON.stringify({
+    uuid: entry.uuid, location_token: entry.location.token, version_id: entry.versionId,
+    kind: entry.kind, note: entry.note, started_at: entry.startedAt,
+    submitted_at: entry.submittedAt,
+    answers: entry.answers.map((a) => ({ item_id: a.itemId, outcome: a.outcome, number: a.number,
+      text: a.text, note: a.note, photos: a.photoIds })),
+  }), me.csrf);
+  if (answer.status === 200 || answer.status === 201) {
+    await deleteEntry(entry.uuid);
+    announce({ type: "sent", uuid: entry.uuid, url: answer.body.url });
+    return { sent: answer.body };
+  }
+  return failed(entry, answer);
+}
+
+async function failed(entry, answer, itemId) {
+  if (REFUSED.has(answer.status)) {
+    // The server said no: keep it, with the reasons, for the person to fix or discard.
+    let errors = answer.body.errors || null;
+    if (itemId && answer.body.message) errors = { ...errors, answers: { [itemId]: [answer.body.message] } };
+    await updateEntry(entry.uuid, (e) => {
+      Object.assign(e, { state: "refused", status: answer.status, message: answer.body.message || null,
+        fieldErrors: errors, reason: answer.status === 413 ? "too_large" : "refused" });
+    });
+    return {};
+  }
+  const reason = answer.status === 401 ? "login" : answer.status ? "server" : "network";
+  await postpone(entry.uuid, reason);
+  return { stop: reason !== "server", reason };
+}
+
+function postpone(uuid, reason) {
+  return updateEntry(uuid, (e) => {
+    e.attempts = (e.attempts || 0) + 1;
+    e.nextTryAt = Date.now() + retryDelay(e.attempts);
+    e.reason = reason;
+  });
+}
+
+// One call to the API: {status, body}; status 0 when the network failed.
+function request(method, url, body, csrf, onUpload) {
+  const headers = { Accept: "application/json" };
+  if (csrf) headers["X-CSRFToken"] = csrf;
+  if (typeof body === "string") headers["Content-Type"] = "application/json";
+  if (onUpload && typeof XMLHttpRequest !== "undefined") return xhr(method, url, body, headers, onUpload);
+  const signal = AbortSignal.timeout ? AbortSignal.timeout(TIMEOUT) : undefined;
+  return fetch(url, { method, body, headers, credentials: "same-origin", signal, cache: "no-store" })
+    .then(async (response) => ({ status: response.status, body: (await response.json().catch(() => null)) || {} }),
+      () => ({ status: 0, body: {} }));
+}
+
+// XMLHttpRequest only for its upload progress (pages; a worker has none). No time limit while
+// bytes move, however slowly: a photo on a weak link must arrive in the end.
+function xhr(method, url, body, headers, onUpload) {
+  return new Promise((resolve) => {
+    const req = new XMLHttpRequest();
+    let stalled;
+    const watch = () => {
+      clearTimeout(stalled);
+      stalled = setTimeout(() => req.abort(), STALL);
+    };
+    req.open(method, url);
+    for (const [name, value] of Object.entries(headers)) req.setRequestHeader(name, value);
+    req.upload.onprogress = (event) => {
+      watch();
+      onUpload(event.loaded, event.total);
+    };
+    req.onloadend = () => clearTimeout(stalled);
+    req.onload = () => {
+      let parsed = {};
+      try { parsed = JSON.parse(req.responseText); } catch { /* not JSON: a proxy's page */ }
+      resolve({ status: req.status, body: parsed || {} });
+    };
+    req.onerror = req.onabort = () => resolve({ status: 0, body: {} });
+    watch();
+    req.send(body);
+  });
+}
