@@ -186,6 +186,9 @@ class InspectionIn(Schema):
         ids = [a["item_id"] for a in data.get("answers", [])]
         if len(ids) != len(set(ids)):
             raise ValidationError("Answer each item once.", "answers")
+        photos = [p for a in data.get("answers", []) for p in a["photos"]]
+        if len(photos) != len(set(photos)):
+            raise ValidationError("Name each photo once.", "answers")
 
 
 class PhotoOut(Schema):

@@ -2,8 +2,8 @@
 
 from functools import wraps
 
-from flask import abort
-from flask_login import current_user, login_required
+from flask import abort, current_app
+from flask_login import current_user
 
 ROLES = ("admin", "manager", "dept_lead", "inspector", "viewer")
 EVERYONE = frozenset(ROLES)
@@ -45,15 +45,17 @@ def sees_all_departments(user) -> bool:
     return user.role in ALL_DEPARTMENT_ROLES
 
 
-def require(permission: str):
-    """View decorator: log in first, then 403 unless the user has `permission`."""
+def _gate(permission: str, if_anonymous):
+    """A view decorator: `if_anonymous()` answers nobody logged in; then 403 unless the user has
+    `permission`."""
     if permission not in PERMISSIONS:
         raise KeyError(f"unknown permission {permission!r}")
 
     def decorator(view):
         @wraps(view)
-        @login_required
         def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return if_anonymous()
             if not can(current_user, permission):
                 abort(403)
             return view(*args, **kwargs)
@@ -62,6 +64,18 @@ def require(permission: str):
         return wrapped
 
     return decorator
+
+
+def require(permission: str):
+    """For pages: log in first (Flask-Login's redirect), then 403 unless the user has
+    `permission`."""
+    return _gate(permission, lambda: current_app.login_manager.unauthorized())
+
+
+def require_api(permission: str):
+    """For the JSON API: 401 when nobody is logged in (no redirect), then 403 unless the user
+    has `permission`. The same table decides."""
+    return _gate(permission, lambda: abort(401))
 
 
 def scope_to_department(query, user, department_column):
@@ -74,24 +88,3 @@ def scope_to_department(query, user, department_column):
 def sees_department(user, department_id: int) -> bool:
     """Whether the user may see records owned by `department_id`."""
     return sees_all_departments(user) or user.department_id == department_id
-
-
-def require_api(permission: str):
-    """`require` for the JSON API: 401 when nobody is logged in (no redirect), else 403 unless
-    the user has `permission`. The same table decides."""
-    if permission not in PERMISSIONS:
-        raise KeyError(f"unknown permission {permission!r}")
-
-    def decorator(view):
-        @wraps(view)
-        def wrapped(*args, **kwargs):
-            if not current_user.is_authenticated:
-                abort(401)
-            if not can(current_user, permission):
-                abort(403)
-            return view(*args, **kwargs)
-
-        wrapped.permission = permission
-        return wrapped
-
-    return decorator

@@ -141,10 +141,13 @@ async function fillMine(userId) {
   const me = await fetch("/api/v1/me", { cache: "no-store" });
   if (me.status !== 200) return;
   const { id } = await me.json();
-  if (stamp && stamp.userId !== id) {
-    // Another person uses this phone now: the previous one's pages go.
+  if (!stamp || stamp.userId !== id) {
+    // Another person uses this phone now (or nobody was recorded): the pages kept so far go,
+    // and the new owner is recorded at once, before anything else can fail.
     await Promise.all([PAGES, SCANS, MINE].map((n) => caches.delete(n)));
     cache = await caches.open(MINE);
+    await cache.put(MINE_STAMP, new Response(JSON.stringify({ userId: id, at: 0, fetched: {}, items: [] }),
+      { headers: { "Content-Type": "application/json" } }));
   }
   const answer = await fetch("/api/v1/me/locations", { cache: "no-store" });
   if (answer.status !== 200) return;

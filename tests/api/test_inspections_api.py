@@ -208,3 +208,14 @@ def test_a_leads_own_locations_are_in_its_department(client, api_user):
     db.session.commit()
     response = client.get("/api/v1/me/locations", headers=headers)
     assert schedule.location.code not in {i["code"] for i in response.json["items"]}
+
+
+def test_one_photo_named_under_two_items_is_refused(client, place, api_user):
+    location, version = place
+    _user, headers = api_user()
+    photo_id = upload(client, headers, location).json["uuid"]
+    body = inspection_body(location, version)
+    body["answers"][0]["photos"] = body["answers"][1]["photos"] = [photo_id]
+    response = client.post("/api/v1/inspections", json=body, headers=headers)
+    assert response.status_code == 422 and "answers" in response.json["errors"]
+    assert count(Inspection) == 0

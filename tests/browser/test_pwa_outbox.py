@@ -57,6 +57,7 @@ def test_badge_counts_an_inspection_queued_offline_until_it_is_sent(page, live_s
     badge = page.locator("#outbox-badge")
     expect(badge).to_be_hidden()
     page.locator(".q[data-kind=pass_fail] .tog-pass").first.click()  # first touch, with signal
+    page.wait_for_load_state("networkidle")  # the outbox code, loaded on the first tap
     page.context.set_offline(True)
     page.click("button.quick")
     expect(page.locator("#saved")).to_be_visible()
@@ -81,6 +82,7 @@ def test_refused_inspection_keeps_the_servers_reason_and_is_fixed_and_sent(
     first_id = int(first.get_attribute("data-item-id"))
     first.locator(".tog-fail").click()
     first.locator("input.note").fill("氧气瓶未固定")
+    page.wait_for_load_state("networkidle")  # the outbox code, loaded on the first tap
     page.context.set_offline(True)
     page.click("button.quick")
     expect(page.locator("#saved")).to_be_visible()
@@ -135,6 +137,7 @@ def test_photos_are_shrunk_in_the_browser_and_can_be_removed(page, live_server, 
     page.locator(".q").nth(1).locator(".tog-pass").click()
     page.locator(".q").nth(1).locator(".unshot").click()
 
+    page.wait_for_load_state("networkidle")
     page.context.set_offline(True)
     page.click("button.quick")
     expect(page.locator("#saved")).to_be_visible()
