@@ -52,12 +52,11 @@ class InspectionsView(MethodView):
         """Submit a filled checklist. Upload its photos first (POST /api/v1/photos) and name
         them by uuid in each answer. Failed items open hazard cards."""
         uuid = str(data["uuid"])
-        previous = services.existing_inspection(uuid)
+        try:
+            previous = services.repeated_submission(uuid, current_user)
+        except DomainError as e:
+            refuse(e)
         if previous is not None:
-            if previous.inspector_id != current_user.id:
-                abort(409, message=_("This form was already submitted by someone else or for "
-                                     "another place. Open the checklist again to start a new "
-                                     "one."))
             return created_body(previous), 200
         location = location_by_token(data["location_token"])
         if location is None:

@@ -18,7 +18,7 @@ from app.inspections.services import may_inspect
 from app.locations.models import Location
 from app.locations.queries import location_by_token
 from app.photos.pipeline import PhotoRejected, Watermark, process
-from app.photos.services import stage_photo, staged_photo
+from app.photos.services import repeated_upload, stage_photo
 
 blp = MultipartBlueprint("photos_api", __name__, url_prefix="/api/v1/photos",
                 description="Photo uploads (照片), one at a time.")
@@ -35,11 +35,11 @@ class PhotosView(MethodView):
         """Upload one photo (JPEG, PNG or WebP, at most 25 MB). It is turned upright, shrunk,
         stripped of its metadata and stamped with the place, time and person."""
         client_uuid = str(form["uuid"])
-        previous = staged_photo(client_uuid)
+        try:  # before any image work: a retry costs one query
+            previous = repeated_upload(client_uuid, current_user)
+        except DomainError as e:
+            refuse(e)
         if previous is not None:
-            if previous.uploaded_by_id != current_user.id:
-                abort(409, message=_("This photo id was already used by someone else. Take the "
-                                     "photo again."))
             return previous, 200
         location = _location(form)
         now = utcnow()

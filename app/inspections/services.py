@@ -172,9 +172,18 @@ def _attach(photo: ProcessedPhoto | Photo, actor, earliest: datetime) -> Photo:
     return save_photo(photo, actor, earliest=earliest)
 
 
-def _same_submission(previous: Inspection, actor, location) -> Inspection:
-    """A repeat of a UUID is the same inspection only from the same person at the same place."""
-    if previous.inspector_id != actor.id or previous.location_id != location.id:
+def repeated_submission(uuid: str, actor) -> Inspection | None:
+    """The inspection a UUID already made, if any: a retry gets it back. Made by someone else,
+    the UUID is refused (DomainError)."""
+    previous = existing_inspection(uuid)
+    return None if previous is None else _same_submission(previous, actor)
+
+
+def _same_submission(previous: Inspection, actor, location=None) -> Inspection:
+    """A repeat of a UUID is the same inspection only from the same person (at the same place,
+    when the place is known)."""
+    if previous.inspector_id != actor.id or (location is not None
+                                             and previous.location_id != location.id):
         raise DomainError(_("This form was already submitted by someone else or for another "
                             "place. Open the checklist again to start a new one."))
     return previous

@@ -36,8 +36,11 @@ def save_photo(processed: ProcessedPhoto, uploader, *, earliest: datetime | None
                  uploaded_by=uploader)
 
 
-def staged_photo(client_uuid: str) -> Photo | None:
-    return db.session.scalar(select(Photo).where(Photo.client_uuid == client_uuid))
+def repeated_upload(client_uuid: str, uploader) -> Photo | None:
+    """The photo an upload's UUID already made, if any: a retry gets it back. Used by someone
+    else, the UUID is refused (DomainError)."""
+    previous = db.session.scalar(select(Photo).where(Photo.client_uuid == client_uuid))
+    return None if previous is None else _same_upload(previous, uploader)
 
 
 def stage_photo(processed: ProcessedPhoto, uploader, *, client_uuid: str,
@@ -47,9 +50,9 @@ def stage_photo(processed: ProcessedPhoto, uploader, *, client_uuid: str,
     (the phone's outbox sends photos one by one). Returns (photo, created): the same
     `client_uuid` again is the same photo, stored once. The phone's capture time stands in
     for a missing EXIF time when it is believable."""
-    previous = staged_photo(client_uuid)
+    previous = repeated_upload(client_uuid, uploader)
     if previous is not None:
-        return _same_upload(previous, uploader), False
+        return previous, False
     photo = save_photo(processed, uploader)
     photo.client_uuid = client_uuid
     if photo.taken_at is None and device_taken_at is not None:
@@ -59,10 +62,10 @@ def stage_photo(processed: ProcessedPhoto, uploader, *, client_uuid: str,
             db.session.add(photo)
             db.session.flush()
     except IntegrityError:
-        winner = staged_photo(client_uuid)  # the same upload, retried at the same moment
+        winner = repeated_upload(client_uuid, uploader)  # the same upload, at the same moment
         if winner is None:
             raise
-        return _same_upload(winner, uploader), False
+        return winner, False
     return photo, True
 
 
