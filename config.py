@@ -43,6 +43,8 @@ class Config:
     REMEMBER_COOKIE_DURATION = timedelta(days=int(os.environ.get("REMEMBER_DAYS", "14")))
     # A whole checklist with several phone photos (each photo itself is capped at 25 MB).
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_MB", "100")) * 1024 * 1024
+    # A JSON body (an inspection with every note filled is about 100 KB); photos come as files.
+    MAX_JSON_BYTES = int(os.environ.get("MAX_JSON_KB", "1024")) * 1024
     WTF_CSRF_TIME_LIMIT = None  # a checklist may stay open for a whole patrol round
     ALLOWS_DEMO_SECRET = False
     # Notices (`flask notify`). Email is off while SMTP_HOST is unset.

@@ -10,6 +10,8 @@ from sqlalchemy import event
 
 from app.api import init_api
 from app.api.errors import error_response, is_api_request
+from app.common.converters import IdConverter
+from app.common.json_limits import check_json_body
 from app.extensions import babel, compress, csrf, db, login_manager, migrate
 from config import DEMO_SECRET_KEY, config_from_env
 
@@ -33,6 +35,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     if not app.config["PHOTO_DIR"]:
         app.config["PHOTO_DIR"] = str(Path(app.instance_path) / "photos")
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["HOSPITAL_TIMEZONE"]
+    # Before any route is added: every `<int:…>` in a path is bounded to an id column's range.
+    app.url_map.converters["int"] = IdConverter
 
     _init_extensions(app)
     _register_blueprints(app)
@@ -125,6 +129,7 @@ def _register_errors(app: Flask) -> None:
     for code in (400, 403, 404, 500):
         app.register_error_handler(code, lambda e, code=code: _error_page(e, code))
     app.register_error_handler(413, _too_large)
+    app.before_request(check_json_body)
 
 
 def _error_page(error, code: int):

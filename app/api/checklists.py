@@ -23,7 +23,7 @@ class TemplatesView(MethodView):
                                             .order_by(ChecklistTemplate.id)).all()}
 
 
-@blp.route("/<int(max=2147483647):template_id>")
+@blp.route("/<int:template_id>")
 class TemplateView(MethodView):
     @require_api("admin.manage")
     @blp.response(200, schemas.Template)

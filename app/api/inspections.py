@@ -102,7 +102,7 @@ def _answers(version, given: list[dict]) -> dict[int, Answer]:
     return answers
 
 
-@blp.route("/<int(max=2147483647):inspection_id>")
+@blp.route("/<int:inspection_id>")
 class InspectionView(MethodView):
     @require_api("inspections.view")
     @blp.response(200, schemas.InspectionOut)

@@ -337,7 +337,9 @@ class HazardQuery(Schema):
     location = fields.Integer(validate=ID_RANGE)
     type = fields.Integer(validate=ID_RANGE)
     overdue = fields.String(validate=validate.OneOf(["1"]))
-    month = fields.String(validate=validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$"))
+    month = fields.String(validate=validate.Regexp(
+        r"^20\d{2}-(0[1-9]|1[0-2])$", error="Give a month from 2000-01 to 2099-12.")
+    )
     q = fields.String(validate=validate.Length(max=100))
     page = fields.Integer(validate=validate.Range(min=1, max=100_000))
 

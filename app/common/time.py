@@ -30,12 +30,25 @@ def local_to_utc(local: datetime) -> datetime:
     return local.replace(tzinfo=hospital_tz()).astimezone(UTC).replace(tzinfo=None)
 
 
-def parse_month(value) -> date | None:
-    """'2026-11' → 1 November 2026; None if missing or garbled (a filter then falls back)."""
+# The years a date typed or sent may name: SafeRound holds no record from before 2000, and date
+# arithmetic (a month's end, a day in UTC, a year's trend) must never step outside what `date`
+# can hold (year 1 to 9999).
+FIRST_YEAR, LAST_YEAR = 2000, 2099
+
+
+def parse_day(value) -> date | None:
+    """'2026-11-03' → that date; None if missing, garbled or outside FIRST_YEAR…LAST_YEAR (a
+    filter then falls back)."""
     try:
-        return date.fromisoformat(f"{value}-01") if value else None
-    except ValueError:
+        day = date.fromisoformat(value) if value else None
+    except (ValueError, TypeError):
         return None
+    return day if day and FIRST_YEAR <= day.year <= LAST_YEAR else None
+
+
+def parse_month(value) -> date | None:
+    """'2026-11' → 1 November 2026; None if missing, garbled or out of range."""
+    return parse_day(f"{value}-01") if value and len(str(value)) == 7 else None
 
 
 # A phone's clock earlier than this before the server heard from it is not believed (a phone

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 
 from app.auth.models import User
 from app.common.errors import DomainError
+from app.common.time import FIRST_YEAR, LAST_YEAR
 from app.extensions import db
 from app.inspections.forms import keep_photo, kept_photo, photo_refusal
 from app.photos import storage
@@ -22,10 +23,14 @@ def parse_date(value: str | None, field_name: str) -> date | None:
     if not value:
         return None
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise DomainError(_("Enter the date as year-month-day, such as 2026-12-31."),
                           field_name) from None
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise DomainError(_("Choose a day between %(first)d and %(last)d.",
+                            first=FIRST_YEAR, last=LAST_YEAR), field_name)
+    return day
 
 
 def responsible_from(value) -> User | None:

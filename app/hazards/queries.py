@@ -10,6 +10,7 @@ from app.auth.models import User
 from app.auth.queries import departments
 from app.common.forms import record_id
 from app.common.permissions import can, scope_to_department
+from app.common.sql import contains
 from app.common.time import local_to_utc, parse_month
 from app.common.vocab import HAZARD_LEVELS, HAZARD_STATUSES, OPEN_HAZARD_STATUSES
 from app.extensions import db
@@ -85,7 +86,7 @@ class HazardFilters:
             overdue=args.get("overdue") == "1",
             month=parse_month(args.get("month")),
             q=args.get("q", "").strip()[:100],
-            page=max(1, args.get("page", 1, type=int) or 1),
+            page=args.get("page", type=record_id) or 1,
         )
 
     def args(self, **changes) -> dict:
@@ -117,8 +118,7 @@ class HazardFilters:
             start, end = month_bounds(self.month)
             found.extend((Hazard.found_at >= start, Hazard.found_at < end))
         if self.q:
-            like = f"%{self.q.replace('%', '').replace('_', '')}%"
-            found.append(or_(Hazard.number.ilike(like), Hazard.description.ilike(like)))
+            found.append(or_(contains(Hazard.number, self.q), contains(Hazard.description, self.q)))
         return found
 
 

@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from app.common import qr
 from app.common.errors import DomainError
-from app.common.forms import safe_next
+from app.common.forms import record_id, safe_next
 from app.common.permissions import can, require, sees_department
 from app.common.time import local_today, to_local, utcnow
 from app.common.urls import public_url
@@ -77,7 +77,7 @@ def index():
 @bp.get("/mine")
 @require("hazards.view")
 def mine():
-    page = queries.my_work_page(current_user, max(1, request.args.get("page", 1, type=int) or 1))
+    page = queries.my_work_page(current_user, request.args.get("page", type=record_id) or 1)
     return render_template("hazards/mine.html", page=page, today=local_today())
 
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.auth.queries import departments
 from app.common.forms import record_id
 from app.common.permissions import scope_to_department
-from app.common.time import local_to_utc
+from app.common.time import local_to_utc, parse_day
 from app.common.vocab import INSPECTION_KINDS
 from app.extensions import db
 from app.hazards.models import Hazard
@@ -52,13 +52,6 @@ def hazards_of(inspection: Inspection) -> list[Hazard]:
         .order_by(Hazard.id)))
 
 
-def _date_arg(value) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
 @dataclass
 class InspectionFilters:
     location_id: int | None = None
@@ -77,10 +70,10 @@ class InspectionFilters:
             location_id=args.get("location", type=record_id),
             department_id=args.get("department", type=record_id),
             kind=kind if kind in INSPECTION_KINDS else None,
-            date_from=_date_arg(args.get("from")),
-            date_to=_date_arg(args.get("to")),
+            date_from=parse_day(args.get("from")),
+            date_to=parse_day(args.get("to")),
             result=result if result in ("failed", "passed") else None,
-            page=max(1, args.get("page", 1, type=int) or 1),
+            page=args.get("page", type=record_id) or 1,
         )
 
     def args(self, **changes) -> dict:

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 
 from app.auth.models import Department
 from app.common.permissions import sees_department
+from app.common.time import FIRST_YEAR, LAST_YEAR
 from app.extensions import db
 from app.ledger.queries import Period
 
@@ -15,7 +16,6 @@ LEDGERS = ("hazards", "inspections")
 FORMATS = ("xlsx", "csv")
 # Ledgers are kept two years; a longer export is a mistake more often than a need.
 MAX_DAYS = 731
-FIRST_YEAR, LAST_YEAR = 2000, 2099
 # Browsers without a month picker show a text box: accept 2026-11, 2026-1 and 2026/11.
 MONTH = re.compile(r"(\d{4})[-/.](\d{1,2})")
 

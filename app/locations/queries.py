@@ -6,6 +6,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
 from app.common.permissions import sees_all_departments
+from app.common.sql import contains
 from app.extensions import db
 from app.locations.models import Location, LocationType
 
@@ -24,10 +25,9 @@ def list_locations(*, department_id=None, location_type_id=None, search=None,
     if location_type_id:
         query = query.where(Location.location_type_id == location_type_id)
     if search:
-        like = f"%{search.strip()}%"
-        query = query.where(
-            Location.code.ilike(like) | Location.name_zh.ilike(like) | Location.name_en.ilike(like)
-        )
+        text = search.strip()
+        query = query.where(contains(Location.code, text) | contains(Location.name_zh, text)
+                            | contains(Location.name_en, text))
     return list(db.session.scalars(query))
 
 

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from app.auth.queries import departments
 from app.common import qr, vocab
 from app.common.errors import DomainError
-from app.common.forms import form_status, optional_int, show_domain_error
+from app.common.forms import form_status, record_id, show_domain_error
 from app.common.permissions import ROLES, can, require
 from app.common.time import local_today
 from app.common.urls import public_url
@@ -45,8 +45,8 @@ def get_location_or_404(code: str) -> Location:
 @require("locations.view")
 def index():
     filters = {
-        "department_id": optional_int(request.args.get("department")),
-        "location_type_id": optional_int(request.args.get("type")),
+        "department_id": request.args.get("department", type=record_id),
+        "location_type_id": request.args.get("type", type=record_id),
         "search": request.args.get("q", "").strip()[:60] or None,
     }
     return render_template(

@@ -60,3 +60,28 @@ def test_a_page_refusing_a_method_is_not_json(client, login):
     login()
     response = client.delete("/locations")
     assert response.status_code == 405 and not response.is_json
+
+
+def test_json_nested_a_thousand_levels_is_refused_with_422(client, api_user):
+    _user, headers = api_user()
+    body = "[" * 1000 + "]" * 1000
+    response = client.post("/api/v1/inspections", data=body,
+                           headers={**headers, "Content-Type": "application/json"})
+    assert response.status_code == 422
+    assert "32" in response.json["message"]
+
+
+def test_brackets_inside_strings_do_not_count_as_nesting(client, api_user):
+    _user, headers = api_user()
+    response = client.post("/api/v1/inspections", json={"uuid": "[" * 100, "answers": []},
+                           headers=headers)
+    assert response.status_code == 422
+    assert "uuid" in response.json["errors"]  # refused by the schema, not by the depth check
+
+
+def test_json_larger_than_the_limit_is_a_413(app, client, api_user):
+    app.config["MAX_JSON_BYTES"] = 1024
+    _user, headers = api_user()
+    response = client.post("/api/v1/inspections", json={"uuid": "x" * 2000}, headers=headers)
+    assert response.status_code == 413
+    assert "1 KB" in response.json["message"]

@@ -186,3 +186,14 @@ def test_my_work_includes_what_a_person_answers_for_elsewhere(client, login):
     workflow.apply(hazard, "start", actor=manager)
     db.session.commit()
     assert hazard.number in client.get("/hazards/mine").text
+
+
+def test_percent_and_underscore_are_searched_as_typed(client, login):
+    percent = make_hazard(description="含氧量 100% 报警")
+    make_hazard(description="含氧量 100 报警")
+    underscore = make_hazard(description="阀门 V_2 漏气")
+    make_hazard(description="阀门 V12 漏气")
+    db.session.commit()
+    login("manager")
+    assert numbers(client.get("/hazards/?q=100%25").text) == {percent.number}
+    assert numbers(client.get("/hazards/?q=V_2").text) == {underscore.number}

@@ -105,3 +105,20 @@ def test_location_list_filters_by_department(client, login):
     page = client.get(f"/locations?department={a.department_id}").text
     assert "Boiler A" in page and "Pharmacy B" not in page
     assert b.code not in page
+
+
+def test_location_search_takes_underscore_as_a_letter(client, login):
+    make_location(code="O2_B1", name_en="Oxygen store")
+    make_location(code="O2XB1", name_en="Other store")
+    db.session.commit()
+    login("viewer")
+    page = client.get("/locations?q=O2_B").text
+    assert "O2_B1" in page and "O2XB1" not in page
+
+
+def test_a_department_filter_that_is_not_a_number_shows_every_location(client, login):
+    make_location(name_en="Boiler A")
+    db.session.commit()
+    login("viewer")
+    response = client.get("/locations?department=x")
+    assert response.status_code == 200 and "Boiler A" in response.text
