@@ -2,6 +2,8 @@
 VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 5000
+# Only this machine can reach the demo: its passwords are public. HOST=0.0.0.0 opens it to the LAN.
+HOST   ?= 127.0.0.1
 PIP    := $(BIN)/pip install --quiet --disable-pip-version-check
 CATALOGS := $(wildcard app/translations/*/LC_MESSAGES/messages.po)
 export FLASK_APP := wsgi.py
@@ -10,12 +12,13 @@ export SAFEROUND_ENV ?= development
 
 .PHONY: run test setup test-setup system-packages translations icons update-translations bench
 
-## Install, upgrade the database, load the demo hospital and serve it on port $(PORT).
+## Install, upgrade the database, load the demo hospital and serve it on $(HOST):$(PORT).
 run: setup
-	@$(BIN)/flask db upgrade 2>&1 | grep -v "^INFO" || true
+	@$(BIN)/flask db upgrade > .venv/migrate.log 2>&1 || { cat .venv/migrate.log; \
+		echo "The database upgrade failed (above); SafeRound was not started."; exit 1; }
 	@$(BIN)/flask demo load
-	@echo "SafeRound on http://localhost:$(PORT) — demo accounts in README.md"
-	@$(BIN)/gunicorn --bind 0.0.0.0:$(PORT) --workers 2 --access-logfile - wsgi:app
+	@echo "SafeRound on http://$(HOST):$(PORT) — demo accounts in README.md"
+	@$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --access-logfile - wsgi:app
 
 ## Install everything the tests need (Chromium, CJK fonts, PostgreSQL), then lint and test.
 test: test-setup
