@@ -20,10 +20,11 @@ run: setup
 	@echo "SafeRound on http://$(HOST):$(PORT) — demo accounts in README.md"
 	@$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --access-logfile - wsgi:app
 
-## Install everything the tests need (Chromium, CJK fonts, PostgreSQL), then lint and test.
+## Install everything the tests need (Chromium, CJK fonts, PostgreSQL), then lint and test
+## (one pytest worker per core: the tests are independent).
 test: test-setup
 	@$(BIN)/ruff check --quiet .
-	@$(BIN)/pytest
+	@$(BIN)/pytest -n auto
 
 setup: $(VENV)/.installed system-packages translations icons
 test-setup: $(VENV)/.installed-dev system-packages translations icons
