@@ -65,6 +65,11 @@ class Config:
     NOTIFY_WEBHOOK_MAX_PER_RUN = int(os.environ.get("NOTIFY_WEBHOOK_MAX_PER_RUN", "20"))
     NOTIFY_LOOKBACK_HOURS = int(os.environ.get("NOTIFY_LOOKBACK_HOURS", "72"))
     NOTIFY_MAX_ATTEMPTS = int(os.environ.get("NOTIFY_MAX_ATTEMPTS", "5"))
+    # Behind a reverse proxy that ends HTTPS: how many proxies to trust for X-Forwarded-For and
+    # X-Forwarded-Proto (0: none; the proxy must set both, overwriting what a client sent).
+    PROXY_FIX = int(os.environ.get("PROXY_FIX", "0"))
+    # Strict-Transport-Security on HTTPS responses; 0 sends none (production sets a year).
+    HSTS_SECONDS = 0
 
 
 class DevelopmentConfig(Config):
@@ -90,6 +95,7 @@ class TestingConfig(Config):
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "1") == "1"
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", str(365 * 24 * 3600)))
 
 
 CONFIGS = {

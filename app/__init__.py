@@ -11,6 +11,7 @@ from sqlalchemy import event
 from app.api import init_api
 from app.api.errors import error_response, is_api_request
 from app.common.converters import IdConverter
+from app.common.headers import init_headers
 from app.common.json_limits import check_json_body
 from app.extensions import babel, compress, csrf, db, login_manager, migrate
 from config import DEMO_SECRET_KEY, config_from_env
@@ -38,6 +39,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     # Before any route is added: every `<int:…>` in a path is bounded to an id column's range.
     app.url_map.converters["int"] = IdConverter
 
+    init_headers(app)
     _init_extensions(app)
     _register_blueprints(app)
     init_api(app)
