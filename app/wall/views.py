@@ -102,7 +102,13 @@ def thumbnail(token, sha256):
         abort(404)
     if not path.exists():
         abort(404)
-    return send_file(path, mimetype="image/jpeg", etag=sha256, conditional=True, max_age=3600)
+    response = send_file(path, mimetype="image/jpeg", etag=sha256, conditional=True,
+                         max_age=3600)
+    # Kept by the TV's browser only: a proxy between could go on serving a hazard's photo
+    # after the screen's token is revoked.
+    response.cache_control.public = False
+    response.cache_control.private = True
+    return response
 
 
 @bp.route("/displays", methods=["GET", "POST"])

@@ -131,6 +131,26 @@ def test_thumbnails_are_served_only_for_cards_on_the_wall(app, client):
     assert client.get(f"/wall/bad-token/thumbs/{shown.thumb_sha256}.jpg").status_code == 404
 
 
+
+def test_thumbnails_are_cached_by_the_screen_only(app, client):
+    """A shared proxy must not keep serving a hazard photo after the screen is revoked."""
+    from app.photos import storage
+    from tests.images import jpeg
+
+    display = make_display()
+    finder = make_user("inspector")
+    photo = make_photo(finder, thumb_sha256=storage.store(app.config["PHOTO_DIR"], jpeg()))
+    hazard = workflow.report(finder, location=make_location(), description="漏水",
+                             level="general", photos=[photo])
+    workflow.apply(hazard, "assign", actor=make_user("manager"))
+    hazard.deadline_on = local_today() - timedelta(days=1)
+    db.session.commit()
+    response = client.get(f"/wall/{display.token}/thumbs/{photo.thumb_sha256}.jpg")
+    assert response.status_code == 200
+    assert response.cache_control.private
+    assert not response.cache_control.public
+
+
 # -- managing screens -------------------------------------------------------------------------
 
 def test_manager_makes_and_revokes_a_screen(client, login):
