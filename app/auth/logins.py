@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from app.audit.services import record, record_about
 from app.auth.models import User
-from app.auth.throttle import login_throttle
+from app.auth.throttle import SHORTEST_WAIT, login_throttle
 from app.extensions import db
 
 
@@ -39,11 +39,15 @@ def attempt_login(username: str, password: str, *, address: str) -> LoginResult:
     if waits:
         # Not even checked: a locked account's right password must not get in either.
         return LoginResult(wait_seconds=max(waits.values()))
+    if not throttle.reserve(name):
+        # Simultaneous attempts filled a window since the check above.
+        return LoginResult(wait_seconds=max(throttle.seconds_locked("account", name),
+                                            SHORTEST_WAIT))
 
     reason = _refusal(user, password)
     target_id = user.id if user is not None else None
     if reason is None:
-        throttle.forget_account(name)
+        throttle.forget_account(name)  # its reserved place included
         user.locked_until = None
         record_about(user, "login.succeeded", "users", user.id, {"address": address})
         db.session.flush()

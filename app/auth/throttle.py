@@ -3,7 +3,9 @@
 Counts live in a `limits` storage (memory by default; Redis for several hosts) as moving
 windows. When a window is full the account or address is locked until its oldest failure
 leaves the window, so the wait grows with the failures: the rest of a minute, then of a
-quarter-hour, then of an hour. Only failures are counted, so logging in often costs nothing.
+quarter-hour, then of an hour. An attempt reserves its place in the account's windows before
+its password is checked and a success gives the places back, so only failures stay counted and
+logging in often costs nothing.
 """
 
 import math
@@ -18,6 +20,8 @@ from limits.strategies import MovingWindowRateLimiter
 
 EXTENSION = "saferound.login_throttle"
 SCOPES = ("account", "address")
+# Said when simultaneous attempts filled a window between the check and the reservation.
+SHORTEST_WAIT = 1.0
 
 
 class LoginThrottle:
@@ -50,11 +54,18 @@ class LoginThrottle:
         waits = {scope: self.seconds_locked(scope, keys[scope]) for scope in SCOPES}
         return {scope: seconds for scope, seconds in waits.items() if seconds > 0}
 
+    def reserve(self, username: str) -> bool:
+        """Take this attempt's place in each of the account's windows before its password is
+        checked; False when a window is full. Each window's hit is atomic in the storage, so
+        simultaneous requests cannot get more checks than a window holds."""
+        return all(self.limiter.hit(window, "account", username)
+                   for window in self.windows["account"])
+
     def fail(self, username: str, address: str) -> dict[str, float]:
-        """Count a failed login; the scopes it locked (or that were locked), with seconds left."""
-        for scope, key in (("account", username), ("address", address)):
-            for window in self.windows[scope]:
-                self.limiter.hit(window, scope, key)
+        """Count a failed login against the address (the account's place was reserved); the
+        scopes now locked, with seconds left."""
+        for window in self.windows["address"]:
+            self.limiter.hit(window, "address", address)
         return self.locks(username, address)
 
     def forget_account(self, username: str) -> None:

@@ -282,3 +282,12 @@ def test_an_unreachable_storage_refuses_logins_without_a_500(tmp_path, monkeypat
         assert client.get("/").status_code == 302
         db.session.remove()
         db.engine.dispose()
+
+
+def test_simultaneous_attempts_get_no_more_checks_than_a_window_holds(app):
+    """Ten requests that all found the account free before any was counted: five places."""
+    throttle = app.extensions[EXTENSION]
+    assert all(throttle.locks("guard", "10.0.0.1") == {} for _ in range(10))
+    reserved = [throttle.reserve("guard") for _ in range(10)]
+    assert reserved.count(True) == 5
+    assert throttle.seconds_locked("account", "guard") > 0
