@@ -41,6 +41,19 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     # A login lasts this long on a device (a patrol phone restarts; its outbox must still send).
     REMEMBER_COOKIE_DURATION = timedelta(days=int(os.environ.get("REMEMBER_DAYS", "14")))
+    # Login throttling (app/auth/throttle.py): failed logins per account and per client address
+    # in moving windows; a full window locks until its oldest failure leaves it. memory:// is
+    # one process's own; several workers or hosts share redis://host:6379/0.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    LOGIN_ACCOUNT_LIMITS = os.environ.get("LOGIN_ACCOUNT_LIMITS",
+                                          "5/minute;10/15 minutes;20/hour")
+    # Looser: a ward's shared PC or a NAT puts many people behind one address.
+    LOGIN_ADDRESS_LIMITS = os.environ.get("LOGIN_ADDRESS_LIMITS",
+                                          "20/minute;50/15 minutes;100/hour")
+    # Reverse proxies in front of the app that append the client to X-Forwarded-For (0: none,
+    # the connection's address is the client's).
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+    PASSWORD_MIN_LENGTH = int(os.environ.get("PASSWORD_MIN_LENGTH", "10"))
     # A whole checklist with several phone photos (each photo itself is capped at 25 MB).
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_MB", "100")) * 1024 * 1024
     # A JSON body (an inspection with every note filled is about 100 KB); photos come as files.

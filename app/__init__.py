@@ -10,6 +10,7 @@ from sqlalchemy import event
 
 from app.api import init_api
 from app.api.errors import error_response, is_api_request
+from app.auth.sessions import init_app as init_logins
 from app.common.converters import IdConverter
 from app.common.headers import init_headers
 from app.common.json_limits import check_json_body
@@ -43,6 +44,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
     init_api(app)
+    init_logins(app)
     _register_templates(app)
     _register_errors(app)
     _register_commands(app)
@@ -58,7 +60,6 @@ def _check_secrets(app: Flask) -> None:
 
 def _init_extensions(app: Flask) -> None:
     from app import models  # noqa: F401  (every table registered before migrations look)
-    from app.auth.models import User
     from app.common.i18n import select_locale
 
     db.init_app(app)
@@ -70,10 +71,6 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please log in to open this page.")
     login_manager.login_message_category = "info"
-
-    @login_manager.user_loader
-    def load_user(user_id: str):
-        return db.session.get(User, int(user_id))
 
     with app.app_context():
         if db.engine.dialect.name == "sqlite":

@@ -4,7 +4,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import upgrade
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from app import create_app
 from app.extensions import db
@@ -53,3 +53,29 @@ def test_postgres_and_sqlite_build_the_same_tables_and_columns(monkeypatch, tmp_
                            for t in inspector.get_table_names()})
             db.engine.dispose()
     assert shapes[0] == shapes[1]
+
+
+def test_0008_fills_existing_users_and_downgrades(monkeypatch, tmp_path):
+    """Users from before 0008 get version 1, no forced change and no lock; 0008 undoes cleanly."""
+    from flask_migrate import downgrade
+
+    monkeypatch.setenv("SAFEROUND_INSTANCE", str(tmp_path))
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'v.db'}"})
+    with app.app_context():
+        upgrade(revision="0007")
+        with db.engine.begin() as conn:
+            conn.execute(text("INSERT INTO users (username, full_name, password_hash, role, "
+                              "active, created_at) VALUES ('old', 'Old', 'x', 'viewer', 1, "
+                              "'2026-01-01 00:00:00')"))
+        upgrade()
+        with db.engine.connect() as conn:
+            row = conn.execute(text("SELECT session_version, must_change_password, locked_until "
+                                    "FROM users")).one()
+        assert tuple(row) == (1, 0, None)
+        downgrade(revision="0007")
+        columns = {c["name"] for c in inspect(db.engine).get_columns("users")}
+        assert not columns & {"session_version", "must_change_password", "locked_until"}
+        upgrade()
+        columns = {c["name"] for c in inspect(db.engine).get_columns("users")}
+        assert {"session_version", "must_change_password", "locked_until"} <= columns
+        db.engine.dispose()

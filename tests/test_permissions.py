@@ -48,6 +48,8 @@ def world(app):
 MATRIX = [
     ("GET", "/", ALL, 200),
     ("GET", "/admin", ADMIN, 200),
+    ("GET", "/account", ALL, 200),
+    ("POST", "/account/sessions/end-others", ALL, 302),
     ("GET", "/account/password", ALL, 200),
     ("GET", "/account/tokens", ALL, 200),
     ("POST", "/account/tokens/999/revoke", ALL, 404),
@@ -69,6 +71,7 @@ MATRIX = [
     ("GET", "/admin/users/new", ADMIN, 200),
     ("GET", "/admin/users/{uid}", ADMIN, 200),
     ("POST", "/admin/users/{uid}/password", ADMIN, 400),
+    ("POST", "/admin/users/{uid}/unlock", ADMIN, 302),
     ("GET", "/admin/departments", ADMIN, 200),
     ("GET", "/admin/departments/new", ADMIN, 200),
     ("GET", "/admin/departments/{did}", ADMIN, 200),

@@ -1,1 +1,1 @@
-"""Audit records of administrators' actions."""
+"""Audit records of administrators' actions, and of logins: attempts, lockouts and unlocks."""

@@ -59,12 +59,28 @@ class User(UserMixin, db.Model):
     # Named `active` because Flask-Login's `is_active` property reads it.
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Every session and remember-me cookie carries this number (see get_id); raising it ends
+    # them all, on every device.
+    session_version: Mapped[int] = mapped_column(default=1)
+    # An administrator set the password: the person must choose their own before anything else.
+    must_change_password: Mapped[bool] = mapped_column(default=False)
+    # Set when repeated failed logins lock the account, so that administrators see it and
+    # every host honours it; the counters themselves live in the login throttle's storage.
+    locked_until: Mapped[datetime | None]
 
     department: Mapped[Department | None] = relationship(back_populates="users")
 
     @property
     def is_active(self) -> bool:
         return self.active
+
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session and the remember-me cookie: the id and the
+        session version, so that a raised version makes both worthless."""
+        return f"{self.id}:{self.session_version}"
+
+    def is_locked(self, now: datetime) -> bool:
+        return self.locked_until is not None and self.locked_until > now
 
     def set_password(self, password: str) -> None:
         method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")

@@ -1,5 +1,7 @@
 """Shared reads of users and departments."""
 
+from datetime import datetime
+
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -21,6 +23,13 @@ def users() -> list[User]:
             select(User).options(joinedload(User.department)).order_by(User.role, User.username)
         )
     )
+
+
+def locked_users(now: datetime) -> list[User]:
+    """Accounts locked by failed logins at `now`, the longest lock first."""
+    return list(db.session.scalars(
+        select(User).options(joinedload(User.department))
+        .where(User.locked_until > now).order_by(User.locked_until.desc(), User.username)))
 
 
 def department_choices(none_label=None, keep_id: int | None = None) -> list:

@@ -1,49 +1,19 @@
 """Creating and changing users and departments. Services check first, then change, then flush."""
 
 import re
-import secrets
-from functools import cache
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app.audit.services import record
 from app.auth.models import Department, User
+from app.auth.passwords import check_new_password
 from app.common.errors import DomainError
 from app.common.permissions import ROLES
 from app.extensions import db
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{1,39}$")
 DEPARTMENT_CODE_RE = re.compile(r"^[A-Z][A-Z0-9]{1,11}$")
-MIN_PASSWORD_LENGTH = 8
-
-
-def authenticate(username: str, password: str) -> User | None:
-    """The active user with these credentials, or None."""
-    user = db.session.scalar(select(User).where(User.username == username.strip().lower()))
-    if user is None:
-        # Hash anyway, so the answer takes as long whether or not the username exists.
-        User(password_hash=_dummy_hash()).check_password(password)
-        return None
-    if not user.check_password(password) or not user.active:
-        return None
-    return user
-
-
-@cache
-def _dummy_hash() -> str:
-    user = User()
-    user.set_password(secrets.token_hex(16))
-    return user.password_hash
-
-
-def _check_password(password: str, field: str = "password") -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise DomainError(
-            _("A password needs at least %(n)d characters.", n=MIN_PASSWORD_LENGTH), field
-        )
-
-
 def _check_role(role: str, department: Department | None) -> None:
     if role not in ROLES:
         raise DomainError(_("Choose one of the listed roles."), "role")
@@ -69,7 +39,9 @@ def create_user(
     email: str | None = None,
     phone: str | None = None,
 ) -> User:
-    """Add a user; the username is stored in lower case and must be free."""
+    """Add a user; the username is stored in lower case and must be free. A password set by an
+    administrator (`actor`) must be changed at first login; the command line's (actor None) is
+    the operator's own."""
     username = username.strip().lower()
     if not USERNAME_RE.match(username):
         raise DomainError(
@@ -78,7 +50,7 @@ def create_user(
     if _username_taken(username):
         raise DomainError(_("The username %(name)s is taken.", name=username), "username")
     _check_role(role, department)
-    _check_password(password)
+    check_new_password(password, username)
     user = User(
         username=username,
         full_name=full_name.strip(),
@@ -86,6 +58,7 @@ def create_user(
         department=department,
         email=email or None,
         phone=phone or None,
+        must_change_password=actor is not None,
     )
     user.set_password(password)
     db.session.add(user)
@@ -106,7 +79,8 @@ def update_user(
     phone: str | None,
     active: bool,
 ) -> User:
-    """Change a user's details; an admin cannot demote or deactivate themself."""
+    """Change a user's details; an admin cannot demote or deactivate themself. A new role or a
+    deactivation ends the user's sessions on every device."""
     _check_role(role, department)
     if user.id == actor.id and (role != "admin" or not active):
         raise DomainError(
@@ -120,26 +94,58 @@ def update_user(
     user.phone = phone or None
     user.active = active
     after = {"role": user.role, "active": user.active, "department_id": user.department_id}
-    record(actor, "user.update", user, {"before": before, "after": after})
+    ends_sessions = after["role"] != before["role"] or (before["active"] and not user.active)
+    record(actor, "user.update", user,
+           {"before": before, "after": after, "sessions_ended": ends_sessions})
+    if ends_sessions:
+        end_sessions(user)
     db.session.flush()
     return user
 
 
-def reset_password(actor, user: User, password: str) -> None:
-    """An administrator sets a new password for someone."""
-    _check_password(password)
-    user.set_password(password)
-    record(actor, "user.reset_password", user)
+def end_sessions(user: User) -> None:
+    """End every session and remember-me cookie of `user`, on every device: they carry the
+    session version (User.get_id), and the user loader refuses any but the current one."""
+    # In SQL, so that two requests raising it at once both count.
+    user.session_version = User.session_version + 1
     db.session.flush()
+
+
+def reset_password(actor, user: User, password: str) -> None:
+    """An administrator sets a new password for someone, who is logged out everywhere and must
+    choose their own at the next login."""
+    check_new_password(password, user.username)
+    user.set_password(password)
+    user.must_change_password = actor.id != user.id
+    record(actor, "user.reset_password", user)
+    end_sessions(user)
 
 
 def change_own_password(user: User, current: str, new: str) -> None:
-    """A user changes their own password, proving the current one."""
+    """A user changes their own password, proving the current one; every session ends (the
+    view logs this device in again)."""
     if not user.check_password(current):
         raise DomainError(_("The current password is not right."), "current_password")
-    _check_password(new, "new_password")
+    check_new_password(new, user.username, "new_password")
+    if user.check_password(new):
+        raise DomainError(_("Choose a password different from the current one."),
+                          "new_password")
     user.set_password(new)
-    db.session.flush()
+    user.must_change_password = False
+    record(user, "user.change_password", user)
+    end_sessions(user)
+
+
+def end_other_sessions(user: User) -> None:
+    """"Log out my other devices": every session ends (the view logs this device in again)."""
+    record(user, "user.end_sessions", user)
+    end_sessions(user)
+
+
+def log_out(user: User) -> None:
+    """Logging out ends the user's sessions on every device, not only this one."""
+    record(user, "logout", user)
+    end_sessions(user)
 
 
 def set_locale(user: User, locale: str) -> None:

@@ -2,9 +2,11 @@
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
+from limits.errors import StorageError
 
-from app.auth import queries, services, tokens
+from app.auth import logins, queries, services, tokens
 from app.auth.forms import (
     ChangePasswordForm,
     DepartmentForm,
@@ -14,6 +16,8 @@ from app.auth.forms import (
     UserForm,
 )
 from app.auth.models import ApiToken, Department, User
+from app.auth.passwords import min_length
+from app.auth.throttle import client_address, login_throttle, minutes_to_wait
 from app.common.errors import DomainError
 from app.common.forms import form_status, safe_next, show_domain_error
 from app.common.permissions import require
@@ -29,22 +33,59 @@ def login():
         form.next.data = request.args.get("next", "")
     if current_user.is_authenticated and request.method == "GET":
         return redirect(safe_next(form.next.data) or url_for("main.index"))
-    if form.validate_on_submit():
-        user = services.authenticate(form.username.data, form.password.data)
-        if user is not None:
-            # A phone stays logged in across restarts, so its outbox can send by itself.
-            login_user(user, remember=True)
-            return redirect(safe_next(form.next.data) or url_for("main.index"))
-        form.form_errors.append(_("Wrong username or password, or the account is disabled."))
-    return render_template("auth/login.html", form=form), form_status(form)
+    if not form.validate_on_submit():
+        return render_template("auth/login.html", form=form), form_status(form)
+    try:
+        result = logins.attempt_login(form.username.data, form.password.data,
+                                      address=client_address())
+    except StorageError:
+        # The shared throttle storage (Redis) is unreachable: refuse rather than stop counting.
+        db.session.rollback()
+        form.form_errors.append(_("Logging in is not possible for a moment. Try again in a "
+                                  "minute; if it goes on, tell the administrator."))
+        page = render_template("auth/login.html", form=form)
+        return page, 503, {"Retry-After": "60"}
+    db.session.commit()
+    if result.user is not None:
+        # A phone stays logged in across restarts, so its outbox can send by itself.
+        login_user(result.user, remember=True)
+        return redirect(safe_next(form.next.data) or url_for("main.index"))
+    if result.wait_seconds:
+        minutes = minutes_to_wait(result.wait_seconds)
+        form.form_errors.append(ngettext(
+            "Too many failed logins. Try again in %(num)d minute.",
+            "Too many failed logins. Try again in %(num)d minutes.", minutes))
+        page = render_template("auth/login.html", form=form)
+        return page, 429, {"Retry-After": str(minutes * 60)}
+    form.form_errors.append(_("Wrong username or password, or the account is disabled."))
+    return render_template("auth/login.html", form=form), 400
 
 
 @bp.post("/logout")
 @login_required
 def logout():
+    services.log_out(current_user._get_current_object())
+    db.session.commit()
     logout_user()
-    flash(_("You are logged out."), "info")
+    flash(_("You are logged out on every device."), "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.get("/account")
+@login_required
+def account():
+    return render_template("auth/account.html", tokens=tokens.tokens_of(current_user))
+
+
+@bp.post("/account/sessions/end-others")
+@login_required
+def end_other_sessions():
+    user = current_user._get_current_object()
+    services.end_other_sessions(user)
+    db.session.commit()
+    login_user(user, remember=True)  # this device carries the new session version
+    flash(_("Your other devices are logged out."), "success")
+    return redirect(url_for(".account"))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -52,17 +93,19 @@ def logout():
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
+        user = current_user._get_current_object()
         try:
-            services.change_own_password(
-                current_user, form.current_password.data, form.new_password.data
-            )
+            services.change_own_password(user, form.current_password.data,
+                                         form.new_password.data)
         except DomainError as e:
             show_domain_error(form, e)
         else:
             db.session.commit()
-            flash(_("Your password is changed."), "success")
-            return redirect(url_for("main.index"))
-    return render_template("auth/password.html", form=form), form_status(form)
+            login_user(user, remember=True)  # this device stays; every other one is out
+            flash(_("Your password is changed. Your other devices are logged out."), "success")
+            return redirect(url_for(".account"))
+    return render_template("auth/password.html", form=form,
+                           min_length=min_length()), form_status(form)
 
 
 @bp.route("/account/tokens", methods=["GET", "POST"])
@@ -101,7 +144,29 @@ def revoke_api_token(token_id):
 @bp.get("/admin/users")
 @require("admin.manage")
 def users():
-    return render_template("auth/users.html", users=queries.users())
+    """Every account; `?locked=1`: only those locked by failed logins."""
+    now = login_throttle().now()
+    only_locked = request.args.get("locked") == "1"
+    locked = queries.locked_users(now)
+    return render_template("auth/users.html", now=now, only_locked=only_locked,
+                           users=locked if only_locked else queries.users(),
+                           locked_count=len(locked))
+
+
+@bp.post("/admin/users/<int:user_id>/unlock")
+@require("admin.manage")
+def unlock_user(user_id):
+    user = db.get_or_404(User, user_id)
+    try:
+        logins.unlock(current_user, user)
+    except StorageError:
+        db.session.rollback()
+        flash(_("The login counters cannot be reached just now; nothing was unlocked. Try "
+                "again in a minute."), "error")
+        return redirect(url_for(".users"))
+    db.session.commit()
+    flash(_("%(name)s can log in again.", name=user.username), "success")
+    return redirect(safe_next(request.form.get("next")) or url_for(".users"))
 
 
 def _department(form):
@@ -125,7 +190,8 @@ def create_user():
             db.session.commit()
             flash(_("User %(name)s created.", name=user.username), "success")
             return redirect(url_for(".users"))
-    return render_template("auth/user_form.html", form=form, user=None), form_status(form)
+    page = render_template("auth/user_form.html", form=form, user=None, min_length=min_length())
+    return page, form_status(form)
 
 
 @bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
@@ -147,8 +213,12 @@ def edit_user(user_id):
             db.session.commit()
             flash(_("User %(name)s saved.", name=user.username), "success")
             return redirect(url_for(".users"))
-    page = render_template("auth/user_form.html", form=form, user=user, reset=reset)
-    return page, form_status(form)
+    return _user_page(user, form, reset), form_status(form)
+
+
+def _user_page(user, form, reset):
+    return render_template("auth/user_form.html", form=form, user=user, reset=reset,
+                           now=login_throttle().now(), min_length=min_length())
 
 
 @bp.post("/admin/users/<int:user_id>/password")
@@ -157,12 +227,21 @@ def reset_password(user_id):
     user = db.get_or_404(User, user_id)
     reset = ResetPasswordForm(prefix="reset")
     if reset.validate_on_submit():
-        services.reset_password(current_user, user, reset.password.data)
-        db.session.commit()
-        flash(_("New password set for %(name)s.", name=user.username), "success")
-        return redirect(url_for(".users"))
-    form = UserForm(obj=user)
-    return render_template("auth/user_form.html", form=form, user=user, reset=reset), 400
+        try:
+            services.reset_password(current_user, user, reset.password.data)
+        except DomainError as e:
+            show_domain_error(reset, e)
+        else:
+            db.session.commit()
+            if user.id == current_user.id:
+                login_user(user, remember=True)
+                flash(_("Your password is changed. Your other devices are logged out."),
+                      "success")
+            else:
+                flash(_("New password set for %(name)s: they are logged out everywhere and "
+                        "must change it when they next log in.", name=user.username), "success")
+            return redirect(url_for(".users"))
+    return _user_page(user, UserForm(obj=user), reset), 400
 
 
 @bp.get("/admin/departments")

@@ -27,7 +27,7 @@ def test_admin_creates_a_user(client, login):
     assert response.status_code == 302
     user = db.session.scalar(select(User).where(User.username == "newguard"))
     assert user.department_id == dept.id and user.check_password("long-enough-1")
-    assert db.session.scalar(select(AuditRecord.action)) == "user.create"
+    assert "user.create" in db.session.scalars(select(AuditRecord.action)).all()
 
 
 @pytest.mark.parametrize(("overrides", "field", "message"), [
@@ -38,7 +38,7 @@ def test_admin_creates_a_user(client, login):
     ({"role": "superuser"}, "role", "Not a valid choice."),
     ({"role": "dept_lead"}, "department_id", "needs a department"),
     ({"department_id": "abc"}, "department_id", "Invalid Choice"),
-    ({"password": "short"}, "password", "at least 8"),
+    ({"password": "short"}, "password", "at least 10"),
     ({"password": ""}, "password", "This field is required."),
     ({"email": "not-an-email"}, "email", "Not an email address."),
 ])

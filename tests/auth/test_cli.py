@@ -19,7 +19,7 @@ def test_users_create_refuses_a_short_password(app):
     result = app.test_cli_runner().invoke(
         args=["users", "create", "chief", "--name", "院长", "--password", "short"])
     assert result.exit_code != 0
-    assert "至少需要 8 个字符" in result.output  # the CLI speaks the default language
+    assert "至少需要 10 个字符" in result.output  # the CLI speaks the default language
     assert db.session.scalar(select(User)) is None
 
 
