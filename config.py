@@ -50,9 +50,6 @@ class Config:
     # Looser: a ward's shared PC or a NAT puts many people behind one address.
     LOGIN_ADDRESS_LIMITS = os.environ.get("LOGIN_ADDRESS_LIMITS",
                                           "20/minute;50/15 minutes;100/hour")
-    # Reverse proxies in front of the app that append the client to X-Forwarded-For (0: none,
-    # the connection's address is the client's).
-    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     PASSWORD_MIN_LENGTH = int(os.environ.get("PASSWORD_MIN_LENGTH", "10"))
     # A whole checklist with several phone photos (each photo itself is capped at 25 MB).
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_MB", "100")) * 1024 * 1024

@@ -93,15 +93,10 @@ def login_throttle() -> LoginThrottle:
 
 
 def client_address() -> str:
-    """The address a login came from. Behind TRUSTED_PROXIES reverse proxies, the entry the
-    nearest of them wrote into X-Forwarded-For (the ones before it are the client's to forge)."""
-    hops = current_app.config["TRUSTED_PROXIES"]
-    if hops > 0:
-        forwarded = [part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",")
-                     if part.strip()]
-        if len(forwarded) >= hops:
-            return forwarded[-hops][:64]
-    return request.remote_addr or "unknown"
+    """The address a login came from. Behind PROXY_FIX reverse proxies, werkzeug's ProxyFix has
+    already put the entry the nearest of them wrote into X-Forwarded-For here (the entries
+    before it are the client's to forge)."""
+    return (request.remote_addr or "unknown")[:64]
 
 
 def minutes_to_wait(seconds: float) -> int:

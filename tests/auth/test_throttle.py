@@ -147,7 +147,7 @@ def test_a_successful_login_forgets_the_accounts_failures(client, guard):
 def test_behind_a_trusted_proxy_the_forwarded_address_is_counted(tmp_path, monkeypatch):
     monkeypatch.setenv("SAFEROUND_INSTANCE", str(tmp_path / "instance"))
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.db'}",
-                      "TRUSTED_PROXIES": 1})
+                      "PROXY_FIX": 1})
     with app.app_context():
         db.create_all()
         client = app.test_client()
