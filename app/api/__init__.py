@@ -4,7 +4,7 @@ Used by the phone's offline outbox and by integrations; the same services and pe
 table as the pages. Its docs page (/api/v1/docs) is Swagger UI, served from static/vendor.
 """
 
-from flask import Flask
+from flask import Flask, current_app, render_template, url_for
 from flask_smorest import Api
 
 from app.api.auth import authenticate_api_request
@@ -55,4 +55,15 @@ def init_api(app: Flask) -> Api:
         api.register_blueprint(module.blp)
         csrf.exempt(module.blp)  # session writes are checked in authenticate_api_request
     app.before_request(authenticate_api_request)
+    # Same address and endpoint, our page: flask-smorest's starts Swagger UI inline.
+    app.view_functions["api-docs.openapi_swagger_ui"] = docs_page
     return api
+
+
+def docs_page():
+    """Swagger UI with its settings in a JSON block and its start in static/js/api-docs.js, so
+    that the page holds under the Content-Security-Policy (no inline script)."""
+    config = current_app.config
+    settings = {**config["OPENAPI_SWAGGER_UI_CONFIG"], "url": url_for("api-docs.openapi_json")}
+    return render_template("api/docs.html", title=config["API_TITLE"], settings=settings,
+                           ui_url=config["OPENAPI_SWAGGER_UI_URL"])
