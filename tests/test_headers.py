@@ -1,5 +1,8 @@
 """Security headers on pages, the API, static files and the wall; HSTS only where it can hold."""
 
+import re
+from pathlib import Path
+
 import pytest
 
 from app import create_app
@@ -7,6 +10,8 @@ from app.common.headers import CONTENT_SECURITY_POLICY
 from app.dashboard.models import DisplayToken
 from app.extensions import db
 from tests.factories import make_user
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def policy(response) -> dict[str, list[str]]:
@@ -148,3 +153,22 @@ def test_behind_a_trusted_proxy_its_forwarded_proto_and_address_count(app_for):
         "X-Forwarded-Proto": "https", "X-Forwarded-For": "10.1.2.3"})
     assert response.headers["Strict-Transport-Security"] == "max-age=31536000"
     assert seen == {"secure": True, "address": "10.1.2.3"}
+
+
+# What the policy refuses, written into our own files: caught here before a browser meets it.
+INLINE_IN_TEMPLATES = re.compile(
+    r"<style|\sstyle=|\son[a-z]+=|javascript:|<script(?![^>]*\b(?:src=|type=\"application/json\"))")
+INLINE_IN_SCRIPTS = re.compile(r"setAttribute\(\s*[\"']style|\bstyle=|cssText|\beval\(|new Function"
+                               r"|insertAdjacentHTML|innerHTML")
+
+
+@pytest.mark.parametrize("path", sorted(ROOT.glob("templates/**/*.html")),
+                         ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_template_carries_inline_code_or_style(path):
+    assert INLINE_IN_TEMPLATES.findall(path.read_text(encoding="utf-8")) == []
+
+
+@pytest.mark.parametrize("path", sorted(ROOT.glob("static/js/*.js")),
+                         ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_script_of_ours_writes_inline_style_or_evaluates_text(path):
+    assert INLINE_IN_SCRIPTS.findall(path.read_text(encoding="utf-8")) == []

@@ -32,7 +32,6 @@ PERMISSIONS_POLICY = ", ".join((
     "payment=()",
     "usb=()",
     "serial=()",
-    "bluetooth=()",
     "hid=()",
     "midi=()",
     "display-capture=()",

@@ -9,6 +9,7 @@ from werkzeug.serving import make_server
 from app import create_app
 from app.demo.loader import DEMO_PASSWORD, load_demo
 from app.extensions import db
+from tests.browser.csp import Violations, watch_every_context
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -33,6 +34,17 @@ def browser_context_args(browser_context_args, playwright):
     phone = dict(playwright.devices["iPhone 13"])  # 390 × 844
     phone.pop("default_browser_type", None)
     return {**browser_context_args, **phone, "locale": "zh-CN"}
+
+
+@pytest.fixture(autouse=True)
+def csp_violations(monkeypatch):
+    """Every browser test is a test of the Content-Security-Policy too: any violation in any
+    page it opened fails it. A test that provokes one on purpose reads and clears this."""
+    violations = Violations()
+    watch_every_context(monkeypatch, violations)
+    yield violations
+    violations.settle()
+    assert not violations.seen, f"the browser reported violations:\n{violations.describe()}"
 
 
 @pytest.fixture(scope="session")

@@ -55,10 +55,10 @@ def log_in(page, url, username):
 
 def controlled(page):
     """Reload until the service worker controls the page (it only does after a reload)."""
-    page.wait_for_function("navigator.serviceWorker.ready.then(() => true)")
+    page.wait_for_function("() => navigator.serviceWorker.ready.then(() => true)")
     if not page.evaluate("!!navigator.serviceWorker.controller"):
         page.reload()
-    page.wait_for_function("!!navigator.serviceWorker.controller")
+    page.wait_for_function("() => !!navigator.serviceWorker.controller")
 
 
 def cached(page, path: str):
@@ -78,7 +78,7 @@ def fill_with_failed_first_item(page, photos):
     first, *others = item_ids(page)
     page.click(f".q[data-item-id='{first}'] .tog-fail")
     page.set_input_files(f".q[data-item-id='{first}'] input[type=file]", photos)
-    page.wait_for_function(f"document.querySelectorAll(\".q[data-item-id='{first}'] "
+    page.wait_for_function(f"() => document.querySelectorAll(\".q[data-item-id='{first}'] "
                            f"figure\").length === {len(photos)}")
     for item in others:
         page.click(f".q[data-item-id='{item}'] .tog-pass")

@@ -10,7 +10,7 @@ from app.extensions import db
 from app.locations.models import Location
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, log_in
 
-IN_CONTROL = "navigator.serviceWorker.controller?.state === 'activated'"
+IN_CONTROL = "() => navigator.serviceWorker.controller?.state === 'activated'"
 # How many of the person's own checklists the worker keeps (0 until it has filled its cache).
 MINE_KEPT = """caches.open('saferound-mine').then((c) => c.match('/__saferound/mine'))
   .then((r) => (r ? r.json() : null)).then((m) => (m ? m.items.length : 0))"""

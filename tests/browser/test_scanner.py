@@ -96,7 +96,7 @@ def test_code_that_is_not_ours_is_told_and_scanning_goes_on(camera_phone, live_s
     message.wait_for(state="visible", timeout=15000)
     assert "这不是安全巡查的标签" in message.inner_text()  # the phone asks for Chinese
     assert page.locator(".viewfinder").is_visible()
-    page.wait_for_function("document.querySelector('video').videoWidth > 0")
+    page.wait_for_function("() => document.querySelector('video').videoWidth > 0")
     shot(page, "scanner-not-a-saferound-label")
     assert page.url.endswith("/scan")
     assert page.evaluate("document.querySelector('video').srcObject.active")
@@ -107,7 +107,7 @@ def test_camera_stops_while_the_page_is_hidden_and_comes_back(camera_phone, live
     # Headless Chromium never hides a tab, so the page is told it is hidden, as a phone would.
     page = camera_phone("https://example.com/hello")
     page.goto(f"{live_server['url']}/scan")
-    page.wait_for_function("document.querySelector('video').srcObject?.active")
+    page.wait_for_function("() => document.querySelector('video').srcObject?.active")
     track = page.evaluate_handle("document.querySelector('video').srcObject.getTracks()[0]")
     page.evaluate("""hidden => {
         Object.defineProperty(document, "hidden", {value: hidden, configurable: true});
@@ -119,7 +119,7 @@ def test_camera_stops_while_the_page_is_hidden_and_comes_back(camera_phone, live
         Object.defineProperty(document, "hidden", {value: hidden, configurable: true});
         document.dispatchEvent(new Event("visibilitychange"));
     }""", False)
-    page.wait_for_function("document.querySelector('video').srcObject?.active")
+    page.wait_for_function("() => document.querySelector('video').srcObject?.active")
 
 
 def test_refused_camera_offers_the_other_ways(playwright, live_server, shot):
