@@ -67,11 +67,12 @@ def live_server(tmp_path_factory):
 
 @pytest.fixture
 def shot():
-    """shot(page, name): save a full-page screenshot under tests/screenshots/."""
+    """shot(page, name): save a full-page screenshot under tests/screenshots/ (full_page=False:
+    what the screen shows)."""
     SCREENSHOTS.mkdir(exist_ok=True)
 
-    def _shot(page, name):
-        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    def _shot(page, name, full_page=True):
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
 
     return _shot
 
