@@ -304,14 +304,14 @@ def test_print_view_carries_a_qr_code_to_the_live_card(client, login, app):
     db.session.commit()
     login("manager")
     page = client.get(f"/hazards/{hazard.number}/print").text
-    assert "size: A4" in page and "<svg" in page and f'aria-label="{hazard.number}"' in page
+    assert "css/print-a4.css" in page and "<svg" in page and f'aria-label="{hazard.number}"' in page
 
 
 def test_print_view_in_a5(client, login):
     hazard = make_hazard()
     db.session.commit()
     login("manager")
-    assert "size: A5" in client.get(f"/hazards/{hazard.number}/print?size=a5").text
+    assert "css/print-a5.css" in client.get(f"/hazards/{hazard.number}/print?size=a5").text
 
 
 def test_print_qr_encodes_the_live_card_address(app):
@@ -402,7 +402,8 @@ def test_risk_source_card_prints_with_the_places_qr_code(client, login):
     db.session.commit()
     login("viewer")
     page = client.get(f"/locations/{location.code}/risk-card?size=a5").text
-    assert "size: A5" in page and "液氧泄漏" in page and "王建华" in page and "关闭总阀" in page
+    assert "css/print-a5.css" in page  # its @page size
+    assert "液氧泄漏" in page and "王建华" in page and "关闭总阀" in page
     assert "<svg" in page and f'aria-label="{location.code}"' in page
 
 
