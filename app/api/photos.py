@@ -18,7 +18,7 @@ from app.inspections.services import may_inspect
 from app.locations.models import Location
 from app.locations.queries import location_by_token
 from app.photos.pipeline import PhotoRejected, Watermark, process
-from app.photos.services import repeated_upload, stage_photo
+from app.photos.services import repeated_upload, request_budget, stage_photo
 
 blp = MultipartBlueprint("photos_api", __name__, url_prefix="/api/v1/photos",
                 description="Photo uploads (照片), one at a time.")
@@ -47,7 +47,7 @@ class PhotosView(MethodView):
         watermark = Watermark(location.code, to_local(shot_at).strftime("%Y-%m-%d %H:%M"),
                               current_user.full_name)
         try:
-            processed = process(form["file"].read(), watermark)
+            processed = process(form["file"].read(), watermark, budget=request_budget())
         except PhotoRejected as refused:
             abort(422, message=photo_refusal(refused.reason),
                   errors={"file": [photo_refusal(refused.reason)]})

@@ -10,6 +10,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from app.inspections.services import Answer
 from app.photos import storage
 from app.photos.pipeline import PhotoRejected, ProcessedPhoto, Watermark, process
+from app.photos.services import request_budget
 
 
 def photo_refusal(reason: str) -> str:
@@ -134,7 +135,7 @@ def parse_checklist(version, form, files, watermark: Watermark, *, key: str, all
             if not upload or not upload.filename:
                 continue
             try:
-                photo = process(upload.read(), watermark)
+                photo = process(upload.read(), watermark, budget=request_budget())
             except PhotoRejected as refused:
                 errors[item.id] = photo_refusal(refused.reason)
                 continue
