@@ -33,7 +33,11 @@ class PhotosView(MethodView):
                       description="The same uuid was uploaded before: that photo.")
     def post(self, form):
         """Upload one photo (JPEG, PNG or WebP, at most 25 MB). It is turned upright, shrunk,
-        stripped of its metadata and stamped with the place, time and person."""
+        stripped of its metadata and stamped with the place, time and person.
+
+        A still JPEG may have up to 50 megapixels (16 if progressive); a PNG or WebP, decoded
+        whole, up to 6 (3000 × 2000; a WebP with transparency about 5). A refusal (422) says
+        why in `errors.file`, in the user's language."""
         client_uuid = str(form["uuid"])
         try:  # before any image work: a retry costs one query
             previous = repeated_upload(client_uuid, current_user)

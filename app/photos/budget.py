@@ -14,10 +14,14 @@ MAX_BYTES = 25 * 1024 * 1024
 # A 48-megapixel phone photo (8064 × 6048) still fits; a decompression bomb does not.
 MAX_PIXELS = 50_000_000
 # JPEGs are decoded at 1/2, 1/4 or 1/8 scale (draft) and stay cheap up to MAX_PIXELS; PNG and
-# WebP are decoded whole, at 30 to 80 ns a pixel with the shrinking: 3840 × 2160 (a 4K
-# screenshot) is the most that stays under a second.
-MAX_FULL_DECODE_PIXELS = 3840 * 2160
-# The decoders' memory and the copies made on the way to RGB (see `memory_estimate`).
+# WebP are decoded whole, at up to 120 ns a pixel with the shrinking: a 4K screenshot as PNG
+# took 0.74 to 1.01 s of CPU. 3000 × 2000 (a tablet's screenshot, 2732 × 2048, fits) keeps to
+# about 0.75 s.
+MAX_FULL_DECODE_PIXELS = 3000 * 2000
+# A JPEG of several scans (progressive) is entropy-decoded at full size, and held whole (see
+# Declared.coefficient_bytes): 20 megapixels took 0.88 s, 12 about 0.6 s.
+MAX_MULTI_SCAN_PIXELS = 16_000_000
+# The decoders' memory and the copies made on the way to RGB (see `decode_cost`).
 MAX_DECODE_BYTES = 100 * 1024 * 1024
 # PNG chunks, WebP chunks or JPEG segments before the first scan: real photos have tens, and
 # Pillow reads each one in Python (a million empty ones cost it 6 s).
@@ -34,23 +38,29 @@ MAX_EXIF_BYTES = 64 * 1024
 # Baseline, extended and progressive Huffman JPEGs: what cameras and phones write. Lossless,
 # hierarchical and arithmetic-coded ones are refused as formats.
 JPEG_FRAMES = (0xC0, 0xC1, 0xC2)
-# Decoded pixels for all the photos of one request: about twenty full-size phone photos (a
-# 12-megapixel JPEG is decoded at half size, 3 megapixels), four to six seconds of work.
-REQUEST_PIXELS = 64_000_000
+# The decoding work all the photos of one request may take, in decoded pixels, plus half a
+# pixel for each byte uploaded (libjpeg reads every byte of a 50-megapixel JPEG even to decode it
+# at a quarter) and a million for each photo (stamping, encoding and storing it). About fourteen
+# 12-megapixel phone photos of 3 MB (decoded at half size), and 4 to 6 s of one core whatever
+# the photos; beyond it a form's photos are refused and the person sends them again.
+REQUEST_PIXELS = 80_000_000
+UPLOAD_BYTES_PER_PIXEL = 2
+PHOTO_PIXELS = 1_000_000
 
 ALPHA_MODES = ("RGBA", "LA", "PA", "RGBa", "La")
 
 
 @dataclass(frozen=True)
 class Cost:
-    """What decoding one photo takes: peak memory (bytes) and decoded pixels."""
+    """What one photo takes: peak memory in bytes while decoding it, and work in pixels (see
+    REQUEST_PIXELS)."""
 
     memory: int
-    pixels: int
+    work: int
 
 
 class RequestBudget:
-    """The decoded pixels one request may still spend on its photos; shared by all of them."""
+    """The work one request may still spend on its photos, in pixels; shared by all of them."""
 
     def __init__(self, pixels: int | None = None):
         self.left = REQUEST_PIXELS if pixels is None else pixels
@@ -79,17 +89,19 @@ def declared_refusal(declared: Declared, max_pixels: int = MAX_PIXELS) -> str | 
     if declared.pixels > max_pixels:
         return "too_many_pixels"
     if declared.format == "JPEG":
-        if len(declared.scans) > MAX_SCANS or declared.block_visits > MAX_BLOCK_VISITS:
+        if (len(declared.scans) > MAX_SCANS or declared.block_visits > MAX_BLOCK_VISITS
+                or (len(declared.scans) > 1 and declared.pixels > MAX_MULTI_SCAN_PIXELS)):
             return "too_costly"
     elif declared.pixels > MAX_FULL_DECODE_PIXELS:
         return "too_costly"
     return None
 
 
-def memory_estimate(declared: Declared, mode: str, size: tuple[int, int],
-                    target: tuple[int, int], transparent: bool) -> Cost:
+def decode_cost(declared: Declared, mode: str, size: tuple[int, int],
+                target: tuple[int, int], transparent: bool, upload_bytes: int) -> Cost:
     """What decoding takes: `size` is what the decoder makes (a JPEG's draft size), in `mode`;
-    `target` the size it is shrunk to. An upper bound: the stages are added, not overlapped."""
+    `target` the size it is shrunk to. The memory is an upper bound: the stages are added, not
+    overlapped."""
     width, height = size
     pixels = width * height
     # libwebp's canvas and Pillow's copy of the frame; libjpeg's coefficients (several scans)
@@ -98,7 +110,8 @@ def memory_estimate(declared: Declared, mode: str, size: tuple[int, int],
     memory += 4 * _resize_pixels(size, target)
     # A JPEG of several scans is entropy-decoded at full size, whatever its draft size.
     decoded = pixels + (declared.pixels if declared.coefficient_bytes else 0)
-    return Cost(memory=memory, pixels=decoded)
+    work = decoded + upload_bytes // UPLOAD_BYTES_PER_PIXEL + PHOTO_PIXELS
+    return Cost(memory=memory, work=work)
 
 
 def _stored_bytes(mode: str) -> int:

@@ -24,7 +24,7 @@ from app.photos.budget import (
     MAX_SCANS,
     RequestBudget,
     declared_refusal,
-    memory_estimate,
+    decode_cost,
 )
 from app.photos.declared import Declared
 
@@ -144,7 +144,7 @@ def process(data: bytes, watermark: Watermark, *, budget: RequestBudget | None =
     declared = _declared(data, max_pixels)
     image = _open(data, max_pixels, declared)
     size = _fitted(image.size, max_side)
-    _plan(image, declared, size, budget if budget is not None else RequestBudget())
+    _plan(image, declared, size, len(data), budget if budget is not None else RequestBudget())
     _load(image)
     orientation, taken_at = _read_exif(image)
     # Rebinding `image` at each step lets the decoded pixels (most of the memory) go early.
@@ -218,18 +218,18 @@ def _unreadable_reason(data: bytes) -> str:
     return "not_an_image"
 
 
-def _plan(image: Image.Image, declared: Declared, size: tuple[int, int],
+def _plan(image: Image.Image, declared: Declared, size: tuple[int, int], upload_bytes: int,
           budget: RequestBudget) -> None:
     """Set the decoding scale, then refuse what would cost too much to decode at it: on its
     own, or with the request's other photos."""
     if image.format in JPEG_FORMATS:
         # The decoder picks the smallest scale that keeps both sides at least as large as asked.
         image.draft(None, (math.ceil(size[0] * DRAFT_SLACK), math.ceil(size[1] * DRAFT_SLACK)))
-    cost = memory_estimate(declared, image.mode, image.size, size,
-                           "transparency" in image.info)
+    cost = decode_cost(declared, image.mode, image.size, size, "transparency" in image.info,
+                       upload_bytes)
     if cost.memory > MAX_DECODE_BYTES:
         raise PhotoRejected("too_costly")
-    if not budget.spend(cost.pixels):
+    if not budget.spend(cost.work):
         raise PhotoRejected("over_request_budget")
 
 
@@ -271,7 +271,7 @@ def _exif_datetime(value) -> datetime | None:
 def _to_rgb(image: Image.Image) -> Image.Image:
     """The image in RGB; transparency is laid on white, as it shows on a page.
 
-    budget.memory_estimate counts the copies made here: change them together."""
+    budget.decode_cost counts the copies made here: change them together."""
     if image.mode == "RGB" and "transparency" not in image.info:
         return image
     if image.mode in ("I", "F") or image.mode.startswith("I;16"):

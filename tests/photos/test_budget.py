@@ -38,14 +38,14 @@ def test_png_declaring_7000_by_7000_pixels_is_refused_before_decoding(decoding):
     assert decoding.sizes == []
 
 
-def test_4k_screenshot_png_is_decoded_whole_and_stored(decoding):
-    photo = process(encode(marked(3840, 2160), "PNG"), STAMP)
-    assert decoding.sizes == [(3840, 2160)]
-    assert (photo.width, photo.height) == (2048, 1152)
+def test_png_of_3000_by_2000_is_decoded_whole_and_stored(decoding):
+    photo = process(encode(marked(3000, 2000), "PNG"), STAMP)
+    assert decoding.sizes == [(3000, 2000)]
+    assert (photo.width, photo.height) == (2048, 1365)
 
 
-def test_png_a_pixel_wider_than_4k_is_refused(decoding):
-    assert refusal(png_sized(3841, 2160)) == "too_costly"
+def test_png_a_pixel_wider_than_3000_by_2000_is_refused(decoding):
+    assert refusal(png_sized(3001, 2000)) == "too_costly"
     assert decoding.sizes == []
 
 
@@ -67,8 +67,15 @@ def test_progressive_jpeg_is_judged_by_the_coefficients_libjpeg_holds(size, subs
                       *size)
     said = declared(data)
     draft = (-(-size[0] // 2), -(-size[1] // 2))
-    cost = budget.memory_estimate(said, "RGB", draft, (2048, 1536), transparent=False)
+    cost = budget.decode_cost(said, "RGB", draft, (2048, 1536), transparent=False,
+                              upload_bytes=len(data))
     assert (cost.memory <= budget.MAX_DECODE_BYTES) == fits
+
+
+@pytest.mark.parametrize(("size", "refused"), [((4000, 4000), False), ((4000, 4001), True)])
+def test_progressive_jpeg_over_16_megapixels_is_refused(size, refused):
+    data = jpeg_sized(encode(marked(), quality=90, progressive=True), *size)
+    assert (budget.declared_refusal(declared(data)) == "too_costly") == refused
 
 
 def test_progressive_jpeg_over_the_budget_is_refused_before_decoding(decoding):
@@ -94,9 +101,14 @@ def test_hostile_file_is_refused_from_its_header_without_decoding(specimen, deco
     assert all(readers == ACCEPTED for readers in decoding.readers)
 
 
+def work_of(data: bytes, pixels: int = 400 * 300) -> int:
+    """The work a small photo that is decoded whole takes from its request's budget."""
+    return pixels + len(data) // budget.UPLOAD_BYTES_PER_PIXEL + budget.PHOTO_PIXELS
+
+
 def test_photos_beyond_the_request_budget_are_refused_without_decoding(decoding):
-    shared = RequestBudget(pixels=2 * 400 * 300)
     data = encode(marked(), quality=90)
+    shared = RequestBudget(pixels=2 * work_of(data))
     process(data, STAMP, budget=shared)
     process(data, STAMP, budget=shared)
     assert refusal(data, budget=shared) == "over_request_budget"
@@ -104,12 +116,14 @@ def test_photos_beyond_the_request_budget_are_refused_without_decoding(decoding)
 
 
 def test_a_photo_refused_on_its_own_costs_the_request_nothing():
-    shared = RequestBudget(pixels=400 * 300)
+    data = encode(marked(), quality=90)
+    shared = RequestBudget(pixels=work_of(data))
     assert refusal(png_sized(7000, 7000), budget=shared) == "too_costly"
-    assert process(encode(marked(), quality=90), STAMP, budget=shared).width == 400
+    assert process(data, STAMP, budget=shared).width == 400
 
 
-def test_a_request_has_room_for_twenty_12_megapixel_phone_photos():
+def test_a_request_has_room_for_fourteen_12_megapixel_phone_photos():
     shared = RequestBudget()
-    half_size = 2016 * 1512  # what a 4032 × 3024 JPEG is decoded at
-    assert all(shared.spend(half_size) for _ in range(20))
+    # a 4032 × 3024 JPEG of 3 MB, decoded at half size
+    phone_photo = work_of(b"\0" * 3_000_000, pixels=2016 * 1512)
+    assert [shared.spend(phone_photo) for _ in range(15)] == [True] * 14 + [False]

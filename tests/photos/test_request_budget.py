@@ -58,8 +58,9 @@ def test_25_heavy_photos_in_one_checklist_form_are_decoded_only_up_to_the_budget
                            data=checklist_with_photos(version, [heavy] * 25),
                            content_type="multipart/form-data")
 
-    fits = budget.REQUEST_PIXELS // (HEAVY_SIZE[0] * HEAVY_SIZE[1])
-    assert fits == 5 and len(decoding.sizes) == fits
+    work = HEAVY_SIZE[0] * HEAVY_SIZE[1] + len(heavy) // 2 + budget.PHOTO_PIXELS
+    fits = budget.REQUEST_PIXELS // work
+    assert fits == 6 and len(decoding.sizes) == fits
     assert response.status_code == 400
     page = response.text
     assert page.count(over_budget()) == page.count('class="q has-error"') == 25 - fits
@@ -74,18 +75,18 @@ def test_photos_and_after_photos_of_a_report_share_the_budget(client, login, dec
     login("inspector")
     data = {"location": location.code, "level": "general", "description": "配电室门口堆放纸箱",
             "form_id": "f1", "fixed_on_site": "1", "fix_note": "已清理",
-            "photos": [(io.BytesIO(heavy), f"b{n}.jpg") for n in range(3)],
-            "after_photos": [(io.BytesIO(heavy), f"a{n}.jpg") for n in range(3)]}
+            "photos": [(io.BytesIO(heavy), f"b{n}.jpg") for n in range(4)],
+            "after_photos": [(io.BytesIO(heavy), f"a{n}.jpg") for n in range(4)]}
 
     response = client.post("/hazards/new", data=data, content_type="multipart/form-data")
 
     assert response.status_code == 400 and over_budget() in response.text
-    assert len(decoding.sizes) == 5
+    assert len(decoding.sizes) == 6
     assert count(Hazard) == 0 and count(Photo) == 0
 
 
 def test_each_api_upload_has_a_budget_of_its_own(client, monkeypatch):
-    monkeypatch.setattr(budget, "REQUEST_PIXELS", 400 * 300)  # room for one small photo
+    monkeypatch.setattr(budget, "REQUEST_PIXELS", 2 * budget.PHOTO_PIXELS)  # one small photo
     location = make_location()
     headers = bearer(make_user("inspector"))
     responses = [upload(client, headers, location, data=encode(marked(), quality=90))
