@@ -18,7 +18,7 @@ from app.inspections.services import may_inspect
 from app.locations.models import Location
 from app.locations.queries import location_by_token
 from app.photos.pipeline import PhotoRejected, Watermark, process
-from app.photos.services import repeated_upload, stage_photo
+from app.photos.services import repeated_upload, request_budget, stage_photo
 
 blp = MultipartBlueprint("photos_api", __name__, url_prefix="/api/v1/photos",
                 description="Photo uploads (照片), one at a time.")
@@ -33,7 +33,11 @@ class PhotosView(MethodView):
                       description="The same uuid was uploaded before: that photo.")
     def post(self, form):
         """Upload one photo (JPEG, PNG or WebP, at most 25 MB). It is turned upright, shrunk,
-        stripped of its metadata and stamped with the place, time and person."""
+        stripped of its metadata and stamped with the place, time and person.
+
+        A still JPEG may have up to 50 megapixels (16 if progressive); a PNG or WebP, decoded
+        whole, up to 6 (3000 × 2000; a WebP with transparency about 5). A refusal (422) says
+        why in `errors.file`, in the user's language."""
         client_uuid = str(form["uuid"])
         try:  # before any image work: a retry costs one query
             previous = repeated_upload(client_uuid, current_user)
@@ -47,7 +51,7 @@ class PhotosView(MethodView):
         watermark = Watermark(location.code, to_local(shot_at).strftime("%Y-%m-%d %H:%M"),
                               current_user.full_name)
         try:
-            processed = process(form["file"].read(), watermark)
+            processed = process(form["file"].read(), watermark, budget=request_budget())
         except PhotoRejected as refused:
             abort(422, message=photo_refusal(refused.reason),
                   errors={"file": [photo_refusal(refused.reason)]})

@@ -13,6 +13,7 @@ from app.extensions import db
 from app.inspections.forms import keep_photo, kept_photo, photo_refusal
 from app.photos import storage
 from app.photos.pipeline import PhotoRejected, ProcessedPhoto, Watermark, process
+from app.photos.services import request_budget
 
 MAX_PHOTOS = 6
 
@@ -92,7 +93,7 @@ def parse_photos(form, files, watermark: Watermark, key: str, *, field: str = "p
             result.error = _("At most %(n)d photos at a time.", n=MAX_PHOTOS)
             break
         try:
-            result.photos.append(process(upload.read(), watermark))
+            result.photos.append(process(upload.read(), watermark, budget=request_budget()))
         except PhotoRejected as refused:
             result.error = photo_refusal(refused.reason)
     return result

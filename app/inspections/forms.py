@@ -10,6 +10,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from app.inspections.services import Answer
 from app.photos import storage
 from app.photos.pipeline import PhotoRejected, ProcessedPhoto, Watermark, process
+from app.photos.services import request_budget
 
 
 def photo_refusal(reason: str) -> str:
@@ -21,6 +22,14 @@ def photo_refusal(reason: str) -> str:
         "unsupported_format": _("This picture format is not accepted. Use JPEG, PNG or WebP."),
         "truncated": _("The photo arrived incomplete. Take or choose it again."),
         "too_many_pixels": _("The picture has too many pixels to be a camera photo."),
+        "heif": _("HEIC photos (the iPhone's own format) are not accepted. Use JPEG, PNG or "
+                  "WebP: on the iPhone, Settings › Camera › Formats › Most Compatible."),
+        "too_costly": _("This picture would take too much memory to read. Send a JPEG photo, "
+                        "or the picture at a smaller size."),
+        "animated": _("Moving pictures are not accepted. Send a still photo (JPEG, PNG or "
+                      "WebP)."),
+        "over_request_budget": _("Too many large photos were sent at once, so this one was not "
+                                 "read. Add it again and send the form."),
     }.get(reason, _("The photo could not be read."))
 
 
@@ -126,7 +135,7 @@ def parse_checklist(version, form, files, watermark: Watermark, *, key: str, all
             if not upload or not upload.filename:
                 continue
             try:
-                photo = process(upload.read(), watermark)
+                photo = process(upload.read(), watermark, budget=request_budget())
             except PhotoRejected as refused:
                 errors[item.id] = photo_refusal(refused.reason)
                 continue

@@ -13,20 +13,44 @@ from datetime import datetime
 
 from PIL import Image, ImageDraw, ImageFont
 
-MAX_BYTES = 25 * 1024 * 1024
-# A 48-megapixel phone photo (8064 × 6048) still fits; a decompression bomb does not.
-MAX_PIXELS = 50_000_000
+from app.photos import declared as declarations
+from app.photos.budget import (
+    ALPHA_MODES,
+    MAX_BYTES,
+    MAX_DECODE_BYTES,
+    MAX_METADATA_BYTES,
+    MAX_PARTS,
+    MAX_PIXELS,
+    MAX_SCANS,
+    RequestBudget,
+    declared_refusal,
+    decode_cost,
+)
+from app.photos.declared import Declared
 
-REASONS = ("empty", "too_large", "not_an_image", "unsupported_format", "truncated",
-           "too_many_pixels")
+REASONS = ("empty", "too_large", "not_an_image", "unsupported_format", "heif", "truncated",
+           "too_many_pixels", "too_costly", "animated", "over_request_budget")
 # Phones that store a depth map or a preview alongside the photo write MPO: a JPEG whose first
 # frame is the photo. Pillow opens those as "MPO" even when asked for JPEG only.
 ACCEPTED = ("JPEG", "PNG", "WEBP")
 JPEG_FORMATS = ("JPEG", "MPO")
-# ISO media files that are HEIC/HEIF/AVIF pictures: Pillow cannot always read them, but they are
-# pictures, so the refusal says "format", not "not an image".
-HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1", b"avif",
-               b"avis"}
+# What Pillow's readers and decoders raise on a cut or damaged file.
+DECODING_ERRORS = (OSError, SyntaxError, ValueError, EOFError, struct.error)
+# ISO media files that are HEIC/HEIF pictures (an iPhone's own format) or AVIF ones: pictures,
+# so the refusal says "format", not "not an image".
+HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"}
+AVIF_BRANDS = {b"avif", b"avis"}
+# Other picture formats, known by their first bytes rather than by asking Pillow's readers: some
+# of those loop in Python over every line or block of a file (20 MB of EPS cost 37 s).
+OTHER_PICTURES = (
+    b"GIF87a", b"GIF89a",
+    b"II*\0", b"MM\0*",  # TIFF, and the camera raw files built on it
+    b"\0\0\1\0",  # ICO
+    b"8BPS",  # Photoshop
+    b"\xff\x0a", b"\0\0\0\x0cJXL \r\n\x87\n",  # JPEG XL
+    b"\0\0\0\x0cjP  \r\n\x87\n", b"\xff\x4f\xff\x51",  # JPEG 2000
+)
+BMP_HEADER_SIZES = (12, 40, 52, 56, 64, 108, 124)
 
 # A JPEG may be decoded at 1/2, 1/4 or 1/8 scale down to 95 % of the size wanted, then enlarged
 # to it: a 4032-pixel photo decoded at half scale and enlarged 1.6 % to 2048 looks the same as a
@@ -105,23 +129,27 @@ class ProcessedPhoto:
         return len(self.image) if self.image else (self.stored_size or 0)
 
 
-def process(data: bytes, watermark: Watermark, *, max_side: int = 2048, thumb_side: int = 320,
-            max_bytes: int = MAX_BYTES, max_pixels: int = MAX_PIXELS,
-            font_path: str | None = None) -> ProcessedPhoto:
+def process(data: bytes, watermark: Watermark, *, budget: RequestBudget | None = None,
+            max_side: int = 2048, thumb_side: int = 320, max_bytes: int = MAX_BYTES,
+            max_pixels: int = MAX_PIXELS, font_path: str | None = None) -> ProcessedPhoto:
     """Check, decode, straighten, shrink, strip and watermark one uploaded photo.
 
-    Raises PhotoRejected before decoding anything it can refuse from the size or the header.
+    Raises PhotoRejected before decoding anything it can refuse from the size, the structure or
+    the header; `budget` is the request's, shared by all its photos (one photo's own if None).
     """
     if not data:
         raise PhotoRejected("empty")
     if len(data) > max_bytes:
         raise PhotoRejected("too_large")
-    image = _open(data, max_pixels)
+    declared = _declared(data, max_pixels)
+    image = _open(data, max_pixels, declared)
     size = _fitted(image.size, max_side)
-    _load(image, size)
+    _plan(image, declared, size, len(data), budget if budget is not None else RequestBudget())
+    _load(image)
     orientation, taken_at = _read_exif(image)
     # Rebinding `image` at each step lets the decoded pixels (most of the memory) go early.
-    image = _resized(_to_rgb(image), size)
+    image = _to_rgb(image)
+    image = _resized(image, size)
     if orientation in TRANSPOSE:  # after resizing: turning a small image is cheaper
         image = image.transpose(TRANSPOSE[orientation])
     # Nothing of the upload's metadata travels on: no EXIF, GPS, XMP, ICC or comments.
@@ -138,13 +166,28 @@ def process(data: bytes, watermark: Watermark, *, max_side: int = 2048, thumb_si
         thumb_sha256=hashlib.sha256(thumb_bytes).hexdigest())
 
 
-def _open(data: bytes, max_pixels: int) -> Image.Image:
-    """The image with only its header read, once its format and pixel count pass."""
+def _declared(data: bytes, max_pixels: int) -> Declared:
+    """What the upload declares, once it passes the limits on what it declares."""
+    try:
+        declared = declarations.read(data, max_parts=MAX_PARTS, max_scans=MAX_SCANS,
+                                     max_metadata=MAX_METADATA_BYTES)
+    except declarations.Malformed:  # an accepted format, broken before its size
+        raise PhotoRejected("truncated") from None
+    if declared is None:
+        raise PhotoRejected(_unreadable_reason(data))
+    reason = declared_refusal(declared, max_pixels)
+    if reason:
+        raise PhotoRejected(reason)
+    return declared
+
+
+def _open(data: bytes, max_pixels: int, declared: Declared) -> Image.Image:
+    """The image with only its header read, once Pillow's reading of it agrees with ours."""
     try:
         image = Image.open(io.BytesIO(data), formats=ACCEPTED)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise PhotoRejected("too_many_pixels") from None
-    except OSError:  # UnidentifiedImageError, or a header cut short
+    except DECODING_ERRORS:  # UnidentifiedImageError, or a header cut short
         raise PhotoRejected(_unreadable_reason(data)) from None
     if image.format not in ACCEPTED + JPEG_FORMATS:
         raise PhotoRejected("unsupported_format")
@@ -153,33 +196,48 @@ def _open(data: bytes, max_pixels: int) -> Image.Image:
         limit = min(limit, Image.MAX_IMAGE_PIXELS)
     if image.width * image.height > limit:
         raise PhotoRejected("too_many_pixels")
+    if image.size != (declared.width, declared.height):  # a file that reads two ways
+        raise PhotoRejected("truncated")
     return image
 
 
 def _unreadable_reason(data: bytes) -> str:
-    """Why data that no accepted decoder could open is refused."""
-    if (data.startswith((b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n"))
+    """Why data that no accepted decoder could open is refused, from its first bytes."""
+    if (data.startswith((b"\xff\xd8\xff", declarations.PNG_SIGNATURE))
             or (data[:4] == b"RIFF" and data[8:12] == b"WEBP")):
         return "truncated"  # an accepted format, cut short before its header ended
-    if data[4:8] == b"ftyp" and data[8:12] in HEIF_BRANDS:
+    if data[4:8] == b"ftyp":
+        brands = {data[i:i + 4] for i in range(8, min(len(data), 64), 4)}
+        if brands & AVIF_BRANDS:
+            return "unsupported_format"
+        if brands & HEIF_BRANDS:
+            return "heif"
+    if data.startswith(OTHER_PICTURES) or (
+            data[:2] == b"BM" and int.from_bytes(data[14:18], "little") in BMP_HEADER_SIZES):
         return "unsupported_format"
-    try:
-        Image.open(io.BytesIO(data))  # any format Pillow knows; the header only, no pixels
-    except Image.DecompressionBombError:
-        return "unsupported_format"
-    except Exception:  # whatever a decoder trips over in a header, it is not a picture
-        return "not_an_image"
-    return "unsupported_format"
+    return "not_an_image"
 
 
-def _load(image: Image.Image, size: tuple[int, int]) -> None:
-    """Decode the pixels; a JPEG at 1/2, 1/4 or 1/8 scale when that keeps it near `size`."""
+def _plan(image: Image.Image, declared: Declared, size: tuple[int, int], upload_bytes: int,
+          budget: RequestBudget) -> None:
+    """Set the decoding scale, then refuse what would cost too much to decode at it: on its
+    own, or with the request's other photos."""
     if image.format in JPEG_FORMATS:
         # The decoder picks the smallest scale that keeps both sides at least as large as asked.
         image.draft(None, (math.ceil(size[0] * DRAFT_SLACK), math.ceil(size[1] * DRAFT_SLACK)))
+    cost = decode_cost(declared, image.mode, image.size, size, "transparency" in image.info,
+                       upload_bytes)
+    if cost.memory > MAX_DECODE_BYTES:
+        raise PhotoRejected("too_costly")
+    if not budget.spend(cost.work):
+        raise PhotoRejected("over_request_budget")
+
+
+def _load(image: Image.Image) -> None:
+    """Decode the pixels (a JPEG at the scale `_plan` set)."""
     try:
         image.load()
-    except (OSError, SyntaxError, ValueError, EOFError, struct.error):
+    except DECODING_ERRORS:
         # Cut off or damaged; never padded out (Pillow's LOAD_TRUNCATED_IMAGES stays off).
         raise PhotoRejected("truncated") from None
 
@@ -211,13 +269,15 @@ def _exif_datetime(value) -> datetime | None:
 
 
 def _to_rgb(image: Image.Image) -> Image.Image:
-    """The image in RGB; transparency is laid on white, as it shows on a page."""
+    """The image in RGB; transparency is laid on white, as it shows on a page.
+
+    budget.decode_cost counts the copies made here: change them together."""
     if image.mode == "RGB" and "transparency" not in image.info:
         return image
     if image.mode in ("I", "F") or image.mode.startswith("I;16"):
         image = image.convert("I").point(lambda v: v / 256).convert("L")  # 16-bit grey
-    if image.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in image.info:
-        rgba = image.convert("RGBA")
+    if image.mode in ALPHA_MODES or "transparency" in image.info:
+        rgba = image if image.mode == "RGBA" else image.convert("RGBA")
         flat = Image.new("RGB", rgba.size, "white")
         flat.paste(rgba, mask=rgba.getchannel("A"))
         return flat

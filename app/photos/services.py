@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from flask import current_app
+from flask import current_app, g
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -12,7 +12,16 @@ from app.common.time import believable_device_time, local_to_utc, utcnow
 from app.extensions import db
 from app.inspections.models import Photo
 from app.photos import storage
+from app.photos.budget import RequestBudget
 from app.photos.pipeline import ProcessedPhoto
+
+
+def request_budget() -> RequestBudget:
+    """The decoding budget of the request being served, shared by all the photos it carries
+    (a checklist form may carry one or more for each of its items)."""
+    if "photo_budget" not in g:
+        g.photo_budget = RequestBudget()
+    return g.photo_budget
 
 
 def save_photo(processed: ProcessedPhoto, uploader, *, earliest: datetime | None = None) -> Photo:
