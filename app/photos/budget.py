@@ -1,5 +1,5 @@
 """What a photo may cost to decode, judged before a pixel is decoded: limits per upload (memory
-and CPU) and per request (decoded pixels shared by all its photos).
+and CPU) and per request (work, counted in pixels, shared by all its photos).
 
 Aim: no upload takes a worker more than about 200 MB above its idle size or about 1 s of CPU
 before it is refused; bench/hostile_photos.py measures it. The estimate below covers the
@@ -26,9 +26,10 @@ MAX_DECODE_BYTES = 100 * 1024 * 1024
 # PNG chunks, WebP chunks or JPEG segments before the first scan: real photos have tens, and
 # Pillow reads each one in Python (a million empty ones cost it 6 s).
 MAX_PARTS = 10_000
-# Scans of a progressive JPEG: encoders write up to about 20. libjpeg passes over every block of
-# a scan's components even when the scan holds no data, so the blocks summed over the scans
-# are capped too: a real progressive photo of 20 megapixels passes over about 3 million.
+# Scans of a progressive JPEG: libjpeg writes 10 for a colour photo, 18 for CMYK. It passes over
+# every block of a scan's components even when the scan holds no data, so the blocks summed over
+# the scans are capped too: a progressive colour photo passes over each block 5 to 6 times, 2
+# million passes at 16 megapixels.
 MAX_SCANS = 64
 MAX_BLOCK_VISITS = 8_000_000
 # Text chunks, colour profiles and XMP as a decoder holds them (inflated), and EXIF: no camera
