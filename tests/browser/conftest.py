@@ -7,6 +7,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from app import create_app
+from app.auth.models import User
 from app.demo.loader import DEMO_PASSWORD, load_demo
 from app.extensions import db
 from tests.browser.csp import Violations, watch_every_context
@@ -63,6 +64,18 @@ def live_server(tmp_path_factory):
     thread.start()
     yield {"url": f"http://127.0.0.1:{server.server_port}", "app": app}
     server.shutdown()
+
+
+@pytest.fixture(autouse=True)
+def demo_accounts_speak_chinese(request):
+    """A language switch is kept on the account, and tests share one live server in any order:
+    every test starts with the demo's accounts in Chinese, whatever the one before it chose."""
+    if "live_server" not in request.fixturenames:
+        return
+    app = request.getfixturevalue("live_server")["app"]
+    with app.app_context():
+        User.query.update({User.locale: None})
+        db.session.commit()
 
 
 @pytest.fixture

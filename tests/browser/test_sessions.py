@@ -50,7 +50,6 @@ def test_account_page_on_a_phone(page, live_server, shot):
     assert page.locator("h1").inner_text() == "Account"
     assert _fits_phone(page)
     shot(page, "account-phone-en")
-    page.request.post(f"{base}/language", form={"lang": "zh_Hans"})
 
 
 def test_log_out_other_devices_from_the_phone(page, live_server, browser, browser_context_args):
