@@ -9,6 +9,7 @@ from sqlalchemy import exists, select
 from app.auth.models import Department, User
 from app.checklists.models import ChecklistItem, ChecklistTemplate, ChecklistVersion
 from app.common.time import local_to_utc, to_local, utcnow
+from app.common.vocab import OPEN_HAZARD_STATUSES
 from app.demo import content
 from app.demo.photos import AFTER, BEFORE, demo_photo
 from app.extensions import db
@@ -189,6 +190,9 @@ class History:
         self.templates, self.locations = templates, locations
         self.guards = [users["guard1"], users["guard2"]]
         self.managers = [users["manager"], users["manager2"]]
+        # The latest cards go through each open state in turn, so the demo shows every state
+        # whatever the date it is loaded on; older cards are left to chance.
+        self.open_states = iter(OPEN_HAZARD_STATUSES)
 
     def make(self) -> None:
         """Every period of every schedule since the history began, a few of them missed; the
@@ -296,7 +300,8 @@ class History:
             target = ["closed", "awaiting_verification", "rectifying", "assigned",
                       "reported"][self._pick(roll, [0.5, 0.65, 0.85, 0.95])]
         else:
-            target = ["reported", "assigned", "rectifying", "awaiting_verification"][
+            target = next(self.open_states, None) or ["reported", "assigned", "rectifying",
+                                                      "awaiting_verification"][
                 self._pick(roll, [0.3, 0.6, 0.85])]
         self.walk(hazard, target, found_at)
 
