@@ -87,7 +87,7 @@ def make_inspection(location=None, version=None, inspector=None, outcomes=("pass
 
 def make_schedule(location=None, kind="patrol", frequency="daily", **fields):
     """An active schedule owed by the patrol inspectors unless told otherwise."""
-    from app.locations.models import InspectionSchedule
+    from app.schedules.models import InspectionSchedule
 
     if "owner_department" not in fields and "owner_department_id" not in fields:
         fields.setdefault("owner_role", "inspector")

@@ -7,8 +7,8 @@ import pytest
 
 from app import create_app
 from app.common.headers import CONTENT_SECURITY_POLICY
-from app.dashboard.models import DisplayToken
 from app.extensions import db
+from app.wall.models import DisplayToken
 from tests.factories import make_user
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -1,1 +1,1 @@
-"""The wall screen and its display tokens."""
+"""The managers' dashboard: monthly figures and their charts."""

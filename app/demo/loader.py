@@ -15,8 +15,9 @@ from app.demo.photos import AFTER, BEFORE, demo_photo
 from app.extensions import db
 from app.hazards import workflow
 from app.inspections.models import Inspection, ItemResult
-from app.locations.models import InspectionSchedule, Location, LocationType
+from app.locations.models import Location, LocationType
 from app.schedules.coverage import shift_starts
+from app.schedules.models import InspectionSchedule
 from app.schedules.periods import periods_between
 
 DEMO_PASSWORD = "saferound"  # the demo's only; README says so

@@ -1,18 +1,21 @@
-"""Location types, locations and their inspection schedules."""
+"""Location types and locations."""
 
 import secrets
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import Department
 from app.common.i18n import localized
-from app.common.permissions import ROLES
 from app.common.sql import one_of
 from app.common.time import utcnow
-from app.common.vocab import FREQUENCIES, INSPECTION_KINDS, RISK_LEVELS
+from app.common.vocab import RISK_LEVELS
 from app.extensions import db
+
+if TYPE_CHECKING:
+    from app.schedules.models import InspectionSchedule
 
 
 def new_qr_token() -> str:
@@ -77,31 +80,3 @@ class Location(db.Model):
 
     def __repr__(self) -> str:
         return f"<Location {self.code}>"
-
-
-class InspectionSchedule(db.Model):
-    """巡查计划: how often a location is owed an inspection of one kind, and by whom."""
-
-    __tablename__ = "inspection_schedules"
-    __table_args__ = (
-        UniqueConstraint("location_id", "kind"),
-        CheckConstraint(one_of("kind", INSPECTION_KINDS), name="kind"),
-        CheckConstraint(one_of("frequency", FREQUENCIES), name="frequency"),
-        CheckConstraint(f"owner_role IS NULL OR {one_of('owner_role', ROLES)}", name="owner_role"),
-        CheckConstraint(
-            "owner_department_id IS NOT NULL OR owner_role IS NOT NULL", name="has_owner"
-        ),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    location_id: Mapped[int] = mapped_column(ForeignKey("locations.id"))
-    kind: Mapped[str] = mapped_column(String(20))
-    frequency: Mapped[str] = mapped_column(String(20))
-    owner_department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
-    owner_role: Mapped[str | None] = mapped_column(String(20))
-    is_active: Mapped[bool] = mapped_column(default=True)
-    # Periods that ended before this are not owed.
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    location: Mapped[Location] = relationship(back_populates="schedules")
-    owner_department: Mapped[Department | None] = relationship()

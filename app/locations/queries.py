@@ -52,7 +52,7 @@ def own_locations(user, now) -> list[Location]:
     department, and those the user inspected in the last RECENT_DAYS; a lead's are limited to
     its department. The phone keeps their checklists for use without signal."""
     from app.inspections.models import Inspection
-    from app.locations.models import InspectionSchedule
+    from app.schedules.models import InspectionSchedule
 
     role_fits = or_(InspectionSchedule.owner_role.is_(None),
                     InspectionSchedule.owner_role == user.role)

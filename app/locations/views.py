@@ -1,4 +1,5 @@
-"""Location pages: browse, show, open by QR, labels, and the administrator's editing."""
+"""Location pages: browse, show (with its schedules), open by QR, labels, and the
+administrator's editing."""
 
 import hashlib
 
@@ -18,10 +19,10 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from app.auth.queries import departments
-from app.common import qr, vocab
+from app.common import qr
 from app.common.errors import DomainError
 from app.common.forms import form_status, record_id, show_domain_error
-from app.common.permissions import ROLES, can, require
+from app.common.permissions import can, require
 from app.common.time import local_today
 from app.common.urls import public_url
 from app.extensions import db
@@ -30,9 +31,9 @@ from app.inspections.queries import recent_inspections
 from app.inspections.services import default_kind, may_inspect
 from app.locations import services
 from app.locations.forms import LocationForm
-from app.locations.models import InspectionSchedule, Location
+from app.locations.models import Location
 from app.locations.queries import list_locations, location_by_token, location_types
-from app.schedules.services import INSPECTING_ROLES, save_schedule
+from app.schedules.forms import owner_choices, owner_value, schedule_order
 
 bp = Blueprint("locations", __name__)
 
@@ -61,11 +62,11 @@ def index():
 @bp.get("/locations/<code>")
 @require("locations.view")
 def show(code):
-    return _show_page(get_location_or_404(code))
+    return show_page(get_location_or_404(code))
 
 
-def _show_page(location: Location, *, error: DomainError | None = None,
-               schedule_form: str | None = None, status: int = 200):
+def show_page(location: Location, *, error: DomainError | None = None,
+              schedule_form: str | None = None, status: int = 200):
     """The location page; after a refused schedule form (`new` or a schedule's id), with its
     reason beside the field and the input kept."""
     may_manage = can(current_user, "schedules.manage")
@@ -77,8 +78,8 @@ def _show_page(location: Location, *, error: DomainError | None = None,
         today=local_today(),
         start_kind=default_kind(current_user),
         may_inspect=may_inspect,
-        schedules=sorted(location.schedules, key=_schedule_order),
-        owner_choices=_owner_choices(location) if may_manage else [], owner_value=owner_value,
+        schedules=sorted(location.schedules, key=schedule_order),
+        owner_choices=owner_choices(location) if may_manage else [], owner_value=owner_value,
         error=error, schedule_form=schedule_form,
         values=request.form if error else {},
     ), status
@@ -87,96 +88,6 @@ def _show_page(location: Location, *, error: DomainError | None = None,
 def scan_url(location: Location) -> str:
     """The address a label encodes: the hospital's public base URL and the location's token."""
     return public_url(url_for("locations.scan", token=location.qr_token))
-
-
-def _schedule_order(schedule: InspectionSchedule):
-    return (not schedule.is_active, list(vocab.INSPECTION_KINDS).index(schedule.kind))
-
-
-def owner_value(department_id: int | None, role: str | None) -> str:
-    """Who owes a schedule as one select value: `department:3`, `role:inspector`, or both
-    joined by `+`."""
-    parts = ([f"department:{department_id}"] if department_id else []) + \
-        ([f"role:{role}"] if role else [])
-    return "+".join(parts)
-
-
-def parse_owner(value: str | None) -> tuple[int | None, str | None]:
-    """The (department id, role) an owner select value names; DomainError when garbled."""
-    department_id = role = None
-    for part in (value or "").split("+"):
-        name, _sep, code = part.partition(":")
-        if name == "department" and code.isascii() and code.isdigit() and len(code) < 10 \
-                and department_id is None:
-            department_id = int(code)
-        elif name == "role" and code and role is None:
-            role = code
-        elif part:
-            raise DomainError(_("Choose who owes it from the list."), "owner")
-    return department_id, role
-
-
-def _owner_choices(location: Location) -> list[tuple[str, str]]:
-    """Roles first (patrol by the inspectors, leadership by the managers), then departments;
-    a schedule's own owner is offered even when its department is no longer active."""
-    pairs = [(owner_value(None, role), str(vocab.ROLE_LABELS[role]))
-             for role in ROLES if role in INSPECTING_ROLES]
-    pairs += [(owner_value(d.id, None), f"{d.code} · {d.name}") for d in departments()]
-    offered = {value for value, _label in pairs}
-    for schedule in location.schedules:
-        value = owner_value(schedule.owner_department_id, schedule.owner_role)
-        if value not in offered:
-            names = [schedule.owner_department.name if schedule.owner_department else None,
-                     vocab.ROLE_LABELS[schedule.owner_role] if schedule.owner_role else None]
-            pairs.append((value, " · ".join(str(n) for n in names if n)))
-            offered.add(value)
-    return pairs
-
-
-@bp.post("/locations/<code>/schedules")
-@require("schedules.manage")
-def add_schedule(code):
-    return _save_schedule(get_location_or_404(code), None)
-
-
-@bp.post("/locations/<code>/schedules/<int:schedule_id>")
-@require("schedules.manage")
-def edit_schedule(code, schedule_id):
-    """Change a schedule's frequency, who owes it, or stop it (schedules are never deleted)."""
-    location = get_location_or_404(code)
-    schedule = db.session.get(InspectionSchedule, schedule_id)
-    if schedule is None or schedule.location_id != location.id:
-        abort(404)
-    return _save_schedule(location, schedule)
-
-
-def _save_schedule(location: Location, schedule: InspectionSchedule | None):
-    form = request.form
-    form_name = "new" if schedule is None else str(schedule.id)
-    was_active = schedule is None or schedule.is_active
-    try:
-        department_id, role = parse_owner(form.get("owner"))
-        saved = save_schedule(
-            current_user, location,
-            kind=form.get("kind", "") if schedule is None else schedule.kind,
-            frequency=form.get("frequency", ""),
-            owner_department_id=department_id, owner_role=role,
-            is_active=schedule is None or form.get("is_active") == "1",
-            schedule=schedule,
-        )
-    except DomainError as e:
-        db.session.rollback()
-        return _show_page(location, error=e, schedule_form=form_name, status=400)
-    db.session.commit()
-    kind = vocab.INSPECTION_KINDS[saved.kind]
-    if schedule is None:
-        flash(_("%(kind)s schedule added.", kind=kind), "success")
-    elif saved.is_active or not was_active:
-        flash(_("%(kind)s schedule saved.", kind=kind), "success")
-    else:
-        flash(_("%(kind)s schedule stopped: nothing more is owed until it is made active again.",
-                kind=kind), "success")
-    return redirect(url_for(".show", code=location.code, _anchor="schedules"), 303)
 
 
 @bp.get("/locations/<code>/label.<any(png, svg):fmt>")

@@ -1,1 +1,1 @@
-"""Inspection schedules: periods, coverage (done, due, missed) and their pages."""
+"""Inspection schedules: the model, their form and pages, periods and coverage."""

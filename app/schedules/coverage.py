@@ -25,7 +25,8 @@ from app.common.time import (
 )
 from app.extensions import db
 from app.inspections.models import Inspection
-from app.locations.models import InspectionSchedule, Location
+from app.locations.models import Location
+from app.schedules.models import InspectionSchedule
 from app.schedules.periods import Period, parse_shift_starts, periods_between
 
 

@@ -10,8 +10,9 @@ from app.common.forms import record_id
 from app.common.time import local_to_utc, local_today, parse_month, utcnow
 from app.common.vocab import FREQUENCIES, INSPECTION_KINDS
 from app.extensions import db
-from app.locations.models import InspectionSchedule, Location
+from app.locations.models import Location
 from app.schedules.coverage import Coverage, ScheduleCoverage, compute, visible_schedules
+from app.schedules.models import InspectionSchedule
 
 PAGE_SIZE = 50
 STATES = ("due", "missed", "done")

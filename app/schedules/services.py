@@ -12,7 +12,8 @@ from app.common.permissions import PERMISSIONS, ROLES
 from app.common.time import utcnow
 from app.common.vocab import FREQUENCIES, INSPECTION_KINDS, ROLE_LABELS
 from app.extensions import db
-from app.locations.models import InspectionSchedule, Location
+from app.locations.models import Location
+from app.schedules.models import InspectionSchedule
 
 # A schedule owed by a role that may not fill in a checklist could never be done.
 INSPECTING_ROLES = PERMISSIONS["inspections.perform"]

@@ -1,1 +1,1 @@
-"""The wall screen: a read-only page for a TV, opened with a display token."""
+"""The wall screen: a read-only page for a TV, opened with a display token it owns."""

@@ -6,8 +6,8 @@ from sqlalchemy import select
 from app.audit.services import record
 from app.common.errors import DomainError
 from app.common.time import utcnow
-from app.dashboard.models import DisplayToken
 from app.extensions import db
+from app.wall.models import DisplayToken
 
 
 def active_display(token: str) -> DisplayToken | None:

@@ -27,11 +27,11 @@ from app.common.errors import DomainError
 from app.common.permissions import require
 from app.common.time import local_today
 from app.common.urls import public_url
-from app.dashboard.models import DisplayToken
 from app.extensions import db
 from app.photos import storage
 from app.wall import services
 from app.wall.data import shown_thumbnails, wall_data
+from app.wall.models import DisplayToken
 
 bp = Blueprint("wall", __name__)
 

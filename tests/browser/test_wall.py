@@ -10,9 +10,9 @@ from werkzeug.serving import make_server
 
 from app import create_app
 from app.common.time import local_today, utcnow
-from app.dashboard.models import DisplayToken
 from app.extensions import db
 from app.hazards import workflow
+from app.wall.models import DisplayToken
 from tests.factories import make_location, make_user
 
 FULL_HD = {"width": 1920, "height": 1080}

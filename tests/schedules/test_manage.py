@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from app.audit.models import AuditRecord
 from app.common.errors import DomainError
 from app.extensions import db
-from app.locations.models import InspectionSchedule
+from app.schedules.models import InspectionSchedule
 from app.schedules.services import save_schedule
 from tests.factories import make_department, make_location, make_schedule, make_user
 

@@ -6,9 +6,9 @@ from datetime import timedelta
 import pytest
 
 from app.common.time import local_today
-from app.dashboard.models import DisplayToken
 from app.extensions import db
 from app.hazards import workflow
+from app.wall.models import DisplayToken
 from tests.factories import make_hazard, make_location, make_photo, make_schedule, make_user
 
 

@@ -1,4 +1,4 @@
-"""Display tokens that open the wall screen without a login."""
+"""Display tokens that open the wall screen without a login (owned by the wall)."""
 
 import secrets
 from datetime import datetime
