@@ -1,6 +1,6 @@
 """Clock helpers: UTC in the database, the hospital's time zone on screen."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -28,6 +28,17 @@ def local_today(now: datetime | None = None) -> date:
 def local_to_utc(local: datetime) -> datetime:
     """A naive datetime on the hospital's clock (as cameras write EXIF) as naive UTC."""
     return local.replace(tzinfo=hospital_tz()).astimezone(UTC).replace(tzinfo=None)
+
+
+def local_day_start(day: date) -> datetime:
+    """The instant the hospital's calendar day `day` begins (local midnight), as naive UTC."""
+    return local_to_utc(datetime.combine(day, time()))
+
+
+def local_day_bounds(first: date, last: date | None = None) -> tuple[datetime, datetime]:
+    """The hospital's days `first` to `last` (inclusive; just `first` when None) as naive UTC
+    [start, end): local midnight starting `first`, local midnight after `last`."""
+    return local_day_start(first), local_day_start((last or first) + timedelta(days=1))
 
 
 # The years a date typed or sent may name: SafeRound holds no record from before 2000, and date

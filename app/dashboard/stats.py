@@ -6,13 +6,13 @@ row is put in its month with a CASE, so the same SQL runs on SQLite and PostgreS
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime
 
 from sqlalchemy import case, func, select
 
 from app.auth.models import Department
 from app.common.i18n import localized
-from app.common.time import local_to_utc, local_today, to_local, utcnow
+from app.common.time import local_day_start, local_today, to_local, utcnow
 from app.common.vocab import INSPECTION_KINDS, OPEN_HAZARD_STATUSES
 from app.extensions import db
 from app.hazards.models import Hazard
@@ -26,10 +26,6 @@ def _month_firsts(today: date, count: int) -> list[date]:
     """The first days of the `count` local months up to today's, and of the month after."""
     index = today.year * 12 + today.month - 1
     return [date(i // 12, i % 12 + 1, 1) for i in range(index - count + 1, index + 2)]
-
-
-def _utc(first: date) -> datetime:
-    return local_to_utc(datetime.combine(first, time()))
 
 
 def _ratio(part: int, whole: int) -> float | None:
@@ -60,7 +56,7 @@ def headline(now: datetime | None = None) -> Headline:
     open_, overdue = db.session.execute(
         select(func.count(), _count_if(Hazard.deadline_on < today))
         .where(Hazard.status.in_(OPEN_HAZARD_STATUSES))).one()
-    start, end = (_utc(first) for first in _month_firsts(today, 1))
+    start, end = (local_day_start(first) for first in _month_firsts(today, 1))
     closed, on_time = db.session.execute(
         select(func.count(), _count_if(ON_TIME))
         .where(Hazard.closed_at >= start, Hazard.closed_at < end)).one()
@@ -154,7 +150,7 @@ def trend(now: datetime | None = None, months: int = TREND_MONTHS) -> list[Month
     """Hazards found, closed and closed on time in each of the last `months` local months,
     this one included (so far), oldest first."""
     firsts = _month_firsts(local_today(now or utcnow()), months)
-    bounds = [_utc(first) for first in firsts]
+    bounds = [local_day_start(first) for first in firsts]
     result = [Month(first) for first in firsts[:-1]]
     for index, found in _per_month(Hazard.found_at, bounds,
                                    where=[Hazard.status != "cancelled"]):

@@ -1,7 +1,7 @@
 """Shared reads of hazards."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
@@ -11,7 +11,7 @@ from app.auth.queries import departments
 from app.common.forms import record_id
 from app.common.permissions import can, scope_to_department
 from app.common.sql import contains
-from app.common.time import local_to_utc, parse_month
+from app.common.time import local_day_start, parse_month
 from app.common.vocab import HAZARD_LEVELS, HAZARD_STATUSES, OPEN_HAZARD_STATUSES
 from app.extensions import db
 from app.hazards.models import DeadlineExtension, Hazard, HazardEvent
@@ -125,8 +125,7 @@ class HazardFilters:
 def month_bounds(first: date) -> tuple[datetime, datetime]:
     """The UTC instants at which the hospital's local month starting on `first` begins and ends."""
     following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
-    return (local_to_utc(datetime.combine(first, time())),
-            local_to_utc(datetime.combine(following, time())))
+    return local_day_start(first), local_day_start(following)
 
 
 @dataclass

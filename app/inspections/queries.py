@@ -1,7 +1,7 @@
 """Shared reads of inspections."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date
 
 from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.auth.queries import departments
 from app.common.forms import record_id
 from app.common.permissions import scope_to_department
-from app.common.time import local_to_utc, parse_day
+from app.common.time import local_day_bounds, local_day_start, parse_day
 from app.common.vocab import INSPECTION_KINDS
 from app.extensions import db
 from app.hazards.models import Hazard
@@ -102,11 +102,10 @@ def inspection_page(user, filters: InspectionFilters) -> Page:
     if filters.kind:
         conditions.append(Inspection.kind == filters.kind)
     if filters.date_from:
-        conditions.append(Inspection.received_at >= local_to_utc(
-            datetime.combine(filters.date_from, time())))
+        conditions.append(Inspection.received_at >= local_day_start(filters.date_from))
     if filters.date_to:
-        conditions.append(Inspection.received_at < local_to_utc(
-            datetime.combine(filters.date_to + timedelta(days=1), time())))
+        _start, end = local_day_bounds(filters.date_to)
+        conditions.append(Inspection.received_at < end)
     failed = exists().where(ItemResult.inspection_id == Inspection.id,
                             ItemResult.outcome == "fail")
     if filters.result == "failed":

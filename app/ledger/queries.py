@@ -3,7 +3,7 @@
 import calendar
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select
@@ -13,7 +13,7 @@ from app.auth.models import Department, User
 from app.checklists.models import ChecklistTemplate, ChecklistVersion
 from app.common.i18n import is_english
 from app.common.permissions import scope_to_department
-from app.common.time import local_to_utc, local_today, to_local
+from app.common.time import local_day_bounds, local_today, to_local
 from app.common.vocab import (
     CANCEL_REASONS,
     HAZARD_LEVELS,
@@ -52,8 +52,7 @@ class Period:
 
     def utc_bounds(self) -> tuple[datetime, datetime]:
         """Local midnight starting `first` and local midnight after `last`, as naive UTC."""
-        return (local_to_utc(datetime.combine(self.first, time())),
-                local_to_utc(datetime.combine(self.last + timedelta(days=1), time())))
+        return local_day_bounds(self.first, self.last)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app.common.forms import record_id
-from app.common.time import local_to_utc, local_today, parse_month, utcnow
+from app.common.time import local_day_start, local_today, parse_month, utcnow
 from app.common.vocab import FREQUENCIES, INSPECTION_KINDS
 from app.extensions import db
 from app.locations.models import Location
@@ -61,7 +61,7 @@ def coverage_page(user, filters: CoverageFilters, number: int,
     now = now or utcnow()
     following = (filters.month.replace(day=28) + timedelta(days=4)).replace(day=1)
     is_current = following > local_today(now)
-    until = now if is_current else local_to_utc(datetime.combine(following, time()))
+    until = now if is_current else local_day_start(following)
     query = visible_schedules(user)
     if filters.department_id:
         query = query.where(Location.department_id == filters.department_id)
