@@ -134,21 +134,26 @@ def compute(since: datetime, *, user=None, now: datetime | None = None,
     # Plain named tuples: read many times each below, far cheaper than result rows.
     rows = [_Schedule(*row) for row in db.session.execute(
         schedule_query if schedule_query is not None else visible_schedules(user))]
-    frequencies = {row.frequency for row in rows}
-    calendars = {f: _Calendar(f, since, now_local, shifts) for f in frequencies}
     if not rows:
         return Coverage(since, now_local, [])
+    calendars = {f: _Calendar(f, since, now_local, shifts) for f in {r.frequency for r in rows}}
+    done_in, last = _periods_done(rows, calendars, now)
+    return Coverage(since, now_local, [
+        _schedule_coverage(row, calendars[row.frequency], done_in.get(row.id, set()),
+                           last.get(row.id), with_missed)
+        for row in rows
+    ])
 
-    by_key = {}
-    for row in rows:
-        by_key.setdefault((row.location_id, row.kind), []).append(row)
-    # Each kind of inspection from the start of the earliest period its schedules look at:
-    # today's patrols need not read back to the start of the quarter.
+
+def _inspections_in_window(rows: list[_Schedule], calendars: dict, now: datetime):
+    """(location id, kind, submitted at, received at) of the inspections the schedules may
+    count: each kind from the start of the earliest period its schedules look at (today's
+    patrols need not read back to the start of the quarter)."""
     since_by_kind: dict[str, datetime] = {}
     for row in rows:
         start = calendars[row.frequency].starts_utc[0]
         since_by_kind[row.kind] = min(start, since_by_kind.get(row.kind, start))
-    inspections = db.session.execute(
+    return db.session.execute(
         select(Inspection.location_id, Inspection.kind, _raw(Inspection.submitted_at),
                _raw(Inspection.received_at))
         .where(Inspection.received_at.between(min(since_by_kind.values()),
@@ -156,8 +161,17 @@ def compute(since: datetime, *, user=None, now: datetime | None = None,
                or_(*(and_(Inspection.kind == kind, Inspection.received_at >= start)
                      for kind, start in since_by_kind.items())))
     )
+
+
+def _periods_done(rows: list[_Schedule], calendars: dict, now: datetime):
+    """For each schedule id, the indexes of its periods with an inspection in them, and when
+    it was last done (not after `now`)."""
+    by_key: dict[tuple[int, str], list[_Schedule]] = {}
+    for row in rows:
+        by_key.setdefault((row.location_id, row.kind), []).append(row)
     done_in: dict[int, set[int]] = {}
     last: dict[int, datetime] = {}
+    inspections = _inspections_in_window(rows, calendars, now)
     for location_id, kind, submitted_at, received_at in inspections:
         schedules = by_key.get((location_id, kind))
         if not schedules:
@@ -169,26 +183,25 @@ def compute(since: datetime, *, user=None, now: datetime | None = None,
             index = calendars[row.frequency].index_of(at)
             if index is not None:
                 done_in.setdefault(row.id, set()).add(index)
-                if row.id not in last or at > last[row.id]:
-                    last[row.id] = at
+                last[row.id] = max(at, last.get(row.id, at))
+    return done_in, last
 
-    result = []
-    for row in rows:
-        calendar = calendars[row.frequency]
-        first = calendar.first_owed(_datetime(row.created_at))
-        done = {i for i in done_in.get(row.id, ()) if i >= first}
-        ended = range(first, calendar.current_index)
-        item = ScheduleCoverage(row.id, row.location_id, row.location_code, row.kind,
-                                row.frequency,
-                                calendar.periods[calendar.current_index],
-                                last_done_at=last.get(row.id))
-        item.due = calendar.current_index >= first and calendar.current_index not in done
-        item.done = len(done)
-        item.missed = len(ended) - len([i for i in done if i < calendar.current_index])
-        if with_missed:
-            item.missed_periods = [calendar.periods[i] for i in reversed(ended) if i not in done]
-        result.append(item)
-    return Coverage(since, now_local, result)
+
+def _schedule_coverage(row: _Schedule, calendar: "_Calendar", done_in: set[int],
+                       last_done_at: datetime | None, with_missed: bool) -> ScheduleCoverage:
+    """One schedule's counts: periods owed from the one it was created in."""
+    first = calendar.first_owed(_datetime(row.created_at))
+    current = calendar.current_index
+    done = {i for i in done_in if i >= first}
+    ended = range(first, current)
+    item = ScheduleCoverage(row.id, row.location_id, row.location_code, row.kind,
+                            row.frequency, calendar.periods[current], last_done_at=last_done_at)
+    item.due = current >= first and current not in done
+    item.done = len(done)
+    item.missed = len(ended) - len([i for i in done if i < current])
+    if with_missed:
+        item.missed_periods = [calendar.periods[i] for i in reversed(ended) if i not in done]
+    return item
 
 
 class _Calendar:

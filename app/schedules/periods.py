@@ -6,9 +6,7 @@ a period is [start, end), and every schedule of one frequency shares the same pe
 
 from bisect import bisect_right
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-
-FREQUENCY_ORDER = ("shift", "daily", "weekly", "monthly", "quarterly")
+from datetime import datetime, time, timedelta
 
 
 @dataclass(frozen=True)
@@ -16,9 +14,6 @@ class Period:
     frequency: str
     start: datetime
     end: datetime
-
-    def contains(self, at: datetime) -> bool:
-        return self.start <= at < self.end
 
 
 def parse_shift_starts(text: str) -> tuple[time, ...]:
@@ -80,10 +75,6 @@ def periods_between(frequency: str, since: datetime, until: datetime,
         result.append(Period(frequency, start, end))
         start = end
     return result
-
-
-def month_start(day: date) -> datetime:
-    return datetime(day.year, day.month, 1)
 
 
 def label(period: Period) -> str:

@@ -62,6 +62,21 @@ def coverage_page(user, filters: CoverageFilters, number: int,
     following = (filters.month.replace(day=28) + timedelta(days=4)).replace(day=1)
     is_current = following > local_today(now)
     until = now if is_current else local_day_start(following)
+    result = compute(datetime.combine(filters.month, time()), now=until,
+                     schedule_query=_filtered_schedules(user, filters), with_missed=True)
+    items = _in_state(result.schedules, filters.state, is_current)
+    items.sort(key=lambda s: (-s.missed, not (s.due and is_current), s.location_code, s.kind))
+    total = len(items)
+    pages = max(1, -(-total // PAGE_SIZE))
+    number = min(max(1, number), pages)
+    chosen = items[(number - 1) * PAGE_SIZE:number * PAGE_SIZE]
+    schedules = _schedules_by_id([s.schedule_id for s in chosen])
+    return CoveragePage(result, [(schedules[s.schedule_id], s) for s in chosen], total, number,
+                        pages, is_current)
+
+
+def _filtered_schedules(user, filters: CoverageFilters):
+    """The schedules `user` sees, narrowed by department, kind and frequency."""
     query = visible_schedules(user)
     if filters.department_id:
         query = query.where(Location.department_id == filters.department_id)
@@ -69,25 +84,28 @@ def coverage_page(user, filters: CoverageFilters, number: int,
         query = query.where(InspectionSchedule.kind == filters.kind)
     if filters.frequency:
         query = query.where(InspectionSchedule.frequency == filters.frequency)
-    result = compute(datetime.combine(filters.month, time()), now=until, schedule_query=query,
-                     with_missed=True)
-    items = result.schedules
-    if filters.state == "due":
-        items = [s for s in items if s.due and is_current]
-    elif filters.state == "missed":
-        items = [s for s in items if s.missed]
-    elif filters.state == "done":
-        items = [s for s in items if not s.missed]
-    total = len(items)
-    pages = max(1, -(-total // PAGE_SIZE))
-    number = min(max(1, number), pages)
-    items.sort(key=lambda s: (-s.missed, not (s.due and is_current), s.location_code, s.kind))
-    chosen = items[(number - 1) * PAGE_SIZE:number * PAGE_SIZE]
-    schedules = {s.id: s for s in db.session.scalars(
+    return query
+
+
+def _in_state(items: list[ScheduleCoverage], state: str | None,
+              is_current: bool) -> list[ScheduleCoverage]:
+    """Due now (only in the current month), missed this month, done (nothing missed), or all."""
+    if state == "due":
+        return [s for s in items if s.due and is_current]
+    if state == "missed":
+        return [s for s in items if s.missed]
+    if state == "done":
+        return [s for s in items if not s.missed]
+    return items
+
+
+def _schedules_by_id(ids: list[int]) -> dict[int, InspectionSchedule]:
+    """The schedules shown on the page, with their location, its department and the owner."""
+    if not ids:
+        return {}
+    return {s.id: s for s in db.session.scalars(
         select(InspectionSchedule)
-        .where(InspectionSchedule.id.in_([s.schedule_id for s in chosen]))
+        .where(InspectionSchedule.id.in_(ids))
         .options(joinedload(InspectionSchedule.location).joinedload(Location.department),
                  joinedload(InspectionSchedule.owner_department))
-    )} if chosen else {}
-    return CoveragePage(result, [(schedules[s.schedule_id], s) for s in chosen], total, number,
-                        pages, is_current)
+    )}

@@ -37,23 +37,68 @@ def save_schedule(actor, location: Location, *, kind: str, frequency: str,
     """
     now = now or utcnow()
     owner_role = owner_role or None
+    _check_kind_and_frequency(kind, frequency)
+    _check_owner(owner_department_id, owner_role, schedule)
+    _check_no_other_of_kind(location, kind, schedule)
+
+    creating = schedule is None
+    if creating:
+        schedule = InspectionSchedule(location=location, created_at=now)
+        db.session.add(schedule)
+        before = None
+    else:
+        before = _audited(schedule)
+        if _restarts(schedule, kind, frequency, is_active):
+            schedule.created_at = now
+    schedule.kind = kind
+    schedule.frequency = frequency
+    schedule.owner_department_id = owner_department_id
+    schedule.owner_role = owner_role
+    schedule.is_active = bool(is_active)
+    after = _audited(schedule)
+    if before != after:
+        _record_change(actor, location, schedule, before, after)
+    return schedule
+
+
+def _check_kind_and_frequency(kind: str, frequency: str) -> None:
     if kind not in INSPECTION_KINDS:
         raise DomainError(_("Choose an inspection kind from the list."), "kind")
     if frequency not in FREQUENCIES:
         raise DomainError(_("Choose how often: each shift, daily, weekly, monthly or quarterly."),
                           "frequency")
-    if owner_role is not None and owner_role not in ROLES:
-        raise DomainError(_("Choose who owes it from the list."), "owner")
-    if owner_role is not None and owner_role not in INSPECTING_ROLES:
-        raise DomainError(_("%(role)s cannot inspect: choose a role that does, or a department.",
-                            role=ROLE_LABELS[owner_role]), "owner")
-    if owner_department_id is not None:
-        department = db.session.get(Department, owner_department_id)
-        keeps_own = schedule is not None and schedule.owner_department_id == owner_department_id
-        if department is None or not (department.is_active or keeps_own):
-            raise DomainError(_("Choose who owes it from the list."), "owner")
-    if owner_department_id is None and owner_role is None:
+
+
+def _check_owner(department_id: int | None, role: str | None,
+                 schedule: InspectionSchedule | None) -> None:
+    """A department, a role that inspects, or both."""
+    if role is not None:
+        _check_owner_role(role)
+    if department_id is not None:
+        _check_owner_department(department_id, schedule)
+    if department_id is None and role is None:
         raise DomainError(_("Say who owes it: a department or a role."), "owner")
+
+
+def _check_owner_role(role: str) -> None:
+    if role not in ROLES:
+        raise DomainError(_("Choose who owes it from the list."), "owner")
+    if role not in INSPECTING_ROLES:
+        raise DomainError(_("%(role)s cannot inspect: choose a role that does, or a department.",
+                            role=ROLE_LABELS[role]), "owner")
+
+
+def _check_owner_department(department_id: int, schedule: InspectionSchedule | None) -> None:
+    """An active department; a schedule may keep its own after the department was stopped."""
+    department = db.session.get(Department, department_id)
+    keeps_own = schedule is not None and schedule.owner_department_id == department_id
+    if department is None or not (department.is_active or keeps_own):
+        raise DomainError(_("Choose who owes it from the list."), "owner")
+
+
+def _check_no_other_of_kind(location: Location, kind: str,
+                            schedule: InspectionSchedule | None) -> None:
+    """One schedule per location and kind, active or stopped."""
     same_kind = select(InspectionSchedule).where(InspectionSchedule.location_id == location.id,
                                                  InspectionSchedule.kind == kind)
     if schedule is not None:
@@ -67,29 +112,22 @@ def save_schedule(actor, location: Location, *, kind: str, frequency: str,
             _("%(code)s has a stopped %(kind)s schedule: make it active again and change it "
               "instead.", code=location.code, kind=INSPECTION_KINDS[kind]), "kind")
 
-    creating = schedule is None
-    if creating:
-        schedule = InspectionSchedule(location=location, created_at=now)
-        db.session.add(schedule)
-        before = None
-    else:
-        before = {name: getattr(schedule, name) for name in AUDITED}
-        restarts = (kind != schedule.kind or frequency != schedule.frequency
-                    or (is_active and not schedule.is_active))
-        if restarts:
-            schedule.created_at = now
-    schedule.kind = kind
-    schedule.frequency = frequency
-    schedule.owner_department_id = owner_department_id
-    schedule.owner_role = owner_role
-    schedule.is_active = bool(is_active)
-    after = {name: getattr(schedule, name) for name in AUDITED}
-    if before == after:
-        return schedule
+
+def _restarts(schedule: InspectionSchedule, kind: str, frequency: str, is_active: bool) -> bool:
+    """A changed kind or frequency, or a stopped schedule made active again."""
+    return (kind != schedule.kind or frequency != schedule.frequency
+            or (is_active and not schedule.is_active))
+
+
+def _audited(schedule: InspectionSchedule) -> dict:
+    return {name: getattr(schedule, name) for name in AUDITED}
+
+
+def _record_change(actor, location: Location, schedule: InspectionSchedule,
+                   before: dict | None, after: dict) -> None:
     db.session.flush()
     details = {"location": location.code, "after": after}
     if before is not None:
         details["before"] = before
-    record(actor, "schedule.create" if creating else "schedule.update", schedule, details)
+    record(actor, "schedule.create" if before is None else "schedule.update", schedule, details)
     db.session.flush()
-    return schedule
