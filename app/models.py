@@ -5,9 +5,10 @@ from app.auth.models import Department, User
 from app.checklists.models import ChecklistItem, ChecklistTemplate, ChecklistVersion
 from app.dashboard.models import DisplayToken
 from app.hazards.models import DeadlineExtension, Hazard, HazardCounter, HazardEvent
-from app.inspections.models import Inspection, ItemResult, Photo
+from app.inspections.models import Inspection, ItemResult
 from app.locations.models import InspectionSchedule, Location, LocationType
 from app.notices.models import Notice
+from app.photos.models import Photo
 
 __all__ = [
     "AuditRecord",
