@@ -15,6 +15,7 @@ from app.common.converters import IdConverter
 from app.common.headers import init_headers
 from app.common.json_limits import check_json_body
 from app.extensions import babel, compress, csrf, db, login_manager, migrate
+from app.photos.store import init_photo_store
 from config import DEMO_SECRET_KEY, config_from_env
 
 
@@ -34,8 +35,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     if not app.config["SQLALCHEMY_DATABASE_URI"]:
         db_path = Path(app.instance_path) / "saferound.db"
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{db_path}"
-    if not app.config["PHOTO_DIR"]:
-        app.config["PHOTO_DIR"] = str(Path(app.instance_path) / "photos")
+    init_photo_store(app)
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["HOSPITAL_TIMEZONE"]
     # Before any route is added: every `<int:…>` in a path is bounded to an id column's range.
     app.url_map.converters["int"] = IdConverter

@@ -4,9 +4,10 @@ from app.audit.models import AuditRecord
 from app.auth.models import Department, User
 from app.checklists.models import ChecklistItem, ChecklistTemplate, ChecklistVersion
 from app.hazards.models import DeadlineExtension, Hazard, HazardCounter, HazardEvent
-from app.inspections.models import Inspection, ItemResult, Photo
+from app.inspections.models import Inspection, ItemResult
 from app.locations.models import Location, LocationType
 from app.notices.models import Notice
+from app.photos.models import Photo
 from app.schedules.models import InspectionSchedule
 from app.wall.models import DisplayToken
 

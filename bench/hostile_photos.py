@@ -147,7 +147,8 @@ def _worker():
         os.sched_setaffinity(0, {0 if 0 in cpus else min(cpus)})
     from PIL import Image
 
-    from app.photos.pipeline import PhotoRejected, Watermark, find_cjk_font, process
+    from app.common.fonts import find_cjk_font
+    from app.photos.pipeline import PhotoRejected, Watermark, process
 
     find_cjk_font()
     watermark = Watermark("O2-1F-01", "2026-11-24 14:32", "李强")

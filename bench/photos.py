@@ -75,7 +75,8 @@ def measure(path: str) -> None:
         cpu = 0 if 0 in os.sched_getaffinity(0) else min(os.sched_getaffinity(0))
         os.sched_setaffinity(0, {cpu})
     sys.path.insert(0, str(ROOT))
-    from app.photos.pipeline import Watermark, find_cjk_font, process
+    from app.common.fonts import find_cjk_font
+    from app.photos.pipeline import Watermark, process
 
     font = find_cjk_font()
     after_imports = max_rss_mb()

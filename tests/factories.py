@@ -7,8 +7,9 @@ from app.auth.models import Department, User
 from app.checklists.models import ChecklistItem, ChecklistTemplate, ChecklistVersion
 from app.extensions import db
 from app.hazards import workflow
-from app.inspections.models import Inspection, ItemResult, Photo
+from app.inspections.models import Inspection, ItemResult
 from app.locations.models import Location, LocationType
+from app.photos.models import Photo
 
 _seq = itertools.count(1)
 

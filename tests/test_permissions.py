@@ -4,9 +4,9 @@ import pytest
 
 from app.common.permissions import ROLES, can
 from app.extensions import db
-from app.inspections.models import Photo
-from app.photos import storage
+from app.photos.models import Photo
 from app.photos.pipeline import Watermark, process
+from app.photos.store import photo_store
 from tests.factories import make_hazard, make_inspection, make_location, make_template, make_user
 from tests.images import jpeg
 
@@ -29,8 +29,7 @@ def world(app):
     other = make_user("viewer")
     inspection = make_inspection(location, template.current_version, outcomes=("fail", "pass"))
     photo = process(jpeg(), Watermark(location.code, "2026-11-24 14:00", "李强"))
-    storage.store(app.config["PHOTO_DIR"], photo.image, photo.sha256)
-    storage.store(app.config["PHOTO_DIR"], photo.thumbnail, photo.thumb_sha256)
+    photo_store().save_processed(photo)
     inspection.results[0].photos.append(Photo(
         sha256=photo.sha256, thumb_sha256=photo.thumb_sha256, width=photo.width,
         height=photo.height, size_bytes=len(photo.image), uploaded_by=inspection.inspector))

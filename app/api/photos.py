@@ -11,14 +11,16 @@ from app.api.errors import abort_label_replaced, refuse
 from app.api.multipart import MultipartBlueprint
 from app.common.errors import DomainError
 from app.common.permissions import require_api
-from app.common.time import believable_device_time, to_local, utcnow
+from app.common.time import believable_device_time, utcnow
 from app.extensions import db
-from app.inspections.forms import photo_refusal
 from app.inspections.services import may_inspect
 from app.locations.models import Location
 from app.locations.queries import location_by_token
-from app.photos.pipeline import PhotoRejected, Watermark, process
-from app.photos.services import repeated_upload, request_budget, stage_photo
+from app.photos.pipeline import PhotoRejected
+from app.photos.refusals import photo_refusal
+from app.photos.services import repeated_upload, stage_photo
+from app.photos.uploads import read_upload
+from app.photos.watermark import watermark_for
 
 blp = MultipartBlueprint("photos_api", __name__, url_prefix="/api/v1/photos",
                 description="Photo uploads (照片), one at a time.")
@@ -48,10 +50,8 @@ class PhotosView(MethodView):
         location = _location(form)
         now = utcnow()
         shot_at = believable_device_time(form["taken_at"], now, default=now)
-        watermark = Watermark(location.code, to_local(shot_at).strftime("%Y-%m-%d %H:%M"),
-                              current_user.full_name)
         try:
-            processed = process(form["file"].read(), watermark, budget=request_budget())
+            processed = read_upload(form["file"], watermark_for(location, current_user, shot_at))
         except PhotoRejected as refused:
             abort(422, message=photo_refusal(refused.reason),
                   errors={"file": [photo_refusal(refused.reason)]})

@@ -6,6 +6,8 @@ from xml.sax.saxutils import escape
 import qrcode
 from PIL import Image, ImageDraw
 
+from app.common.fonts import cjk_font
+
 # Error correction M survives a scuffed or partly dirty label; border 4 is the full quiet zone.
 ERROR_CORRECTION = qrcode.constants.ERROR_CORRECT_M
 QUIET_ZONE = 4
@@ -84,8 +86,6 @@ def label_png(url: str, code: str, name_zh: str, name_en: str, module_px: int = 
             if dark:
                 draw.rectangle((x * module_px, y * module_px, (x + 1) * module_px - 1,
                                 (y + 1) * module_px - 1), fill=0)
-    from app.photos.pipeline import cjk_font  # the one place that knows the fonts
-
     y = size
     for text, scale in ((code, 0.085), (name_zh, 0.075), (name_en, 0.055)):
         font_size = max(10, int(size * scale))

@@ -3,13 +3,13 @@
 import io
 import random
 
-from flask import current_app
 from PIL import Image, ImageDraw
 
-from app.common.time import to_local
-from app.inspections.models import Photo
-from app.photos import storage
-from app.photos.pipeline import Watermark, cjk_font, process
+from app.common.fonts import cjk_font
+from app.photos.models import Photo
+from app.photos.pipeline import process
+from app.photos.store import photo_store
+from app.photos.watermark import watermark_for
 
 BEFORE, AFTER = "before", "after"
 _SCENES = {
@@ -28,11 +28,8 @@ def demo_photo(which: str, location, uploader, at, rng: random.Random) -> Photo:
     draw.text((60, 500), f"{caption}  {location.code}", font=cjk_font(40), fill="white")
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", quality=80)
-    processed = process(buffer.getvalue(), Watermark(
-        location.code, to_local(at).strftime("%Y-%m-%d %H:%M"), uploader.full_name))
-    folder = current_app.config["PHOTO_DIR"]
-    storage.store(folder, processed.image, processed.sha256)
-    storage.store(folder, processed.thumbnail, processed.thumb_sha256)
+    processed = process(buffer.getvalue(), watermark_for(location, uploader, at))
+    photo_store().save_processed(processed)
     return Photo(sha256=processed.sha256, thumb_sha256=processed.thumb_sha256,
                  width=processed.width, height=processed.height,
                  size_bytes=processed.size_bytes, taken_at=at, uploaded_by=uploader,

@@ -10,10 +10,10 @@ from app.auth.models import User
 from app.common.errors import DomainError
 from app.common.time import FIRST_YEAR, LAST_YEAR
 from app.extensions import db
-from app.inspections.forms import keep_photo, kept_photo, photo_refusal
-from app.photos import storage
-from app.photos.pipeline import PhotoRejected, ProcessedPhoto, Watermark, process
-from app.photos.services import request_budget
+from app.photos.pipeline import PhotoRejected, ProcessedPhoto, Watermark
+from app.photos.refusals import photo_refusal
+from app.photos.tokens import keep_photos, kept_photos
+from app.photos.uploads import posted_files, read_upload
 
 MAX_PHOTOS = 6
 
@@ -69,31 +69,21 @@ class MovePhotos:
     photos: list[ProcessedPhoto] = field(default_factory=list)
     error: str | None = None
 
-    def keep(self, photo_dir, key: str) -> list[str]:
+    def keep(self, key: str) -> list[str]:
         """Store the photos and give tokens for them, so that a refused form keeps them."""
-        for photo in self.photos:
-            if photo.image:
-                storage.store(photo_dir, photo.image, photo.sha256)
-                storage.store(photo_dir, photo.thumbnail, photo.thumb_sha256)
-        return [keep_photo(photo, key) for photo in self.photos]
+        return keep_photos(self.photos, key)
 
 
 def parse_photos(form, files, watermark: Watermark, key: str, *, field: str = "photos",
                  kept: str = "kept") -> MovePhotos:
     """Uploads in `field` through the pipeline, plus those named by `kept` tokens."""
-    result = MovePhotos()
-    for token in form.getlist(kept):
-        photo = kept_photo(token, key)
-        if photo is not None:
-            result.photos.append(photo)
-    for upload in files.getlist(field):
-        if not upload or not upload.filename:
-            continue
+    result = MovePhotos(kept_photos(form.getlist(kept), key))
+    for upload in posted_files(files, field):
         if len(result.photos) >= MAX_PHOTOS:
             result.error = _("At most %(n)d photos at a time.", n=MAX_PHOTOS)
             break
         try:
-            result.photos.append(process(upload.read(), watermark, budget=request_budget()))
+            result.photos.append(read_upload(upload, watermark))
         except PhotoRejected as refused:
             result.error = photo_refusal(refused.reason)
     return result

@@ -22,8 +22,9 @@ from app.common.sql import one_of
 from app.common.time import utcnow
 from app.common.vocab import HAZARD_LEVELS, HAZARD_STATUSES, OPEN_HAZARD_STATUSES
 from app.extensions import db
-from app.inspections.models import ItemResult, Photo
+from app.inspections.models import ItemResult
 from app.locations.models import Location
+from app.photos.models import Photo
 
 
 class Hazard(db.Model):

@@ -15,9 +15,10 @@ from app.common.time import local_day_start, parse_month
 from app.common.vocab import HAZARD_LEVELS, HAZARD_STATUSES, OPEN_HAZARD_STATUSES
 from app.extensions import db
 from app.hazards.models import DeadlineExtension, Hazard, HazardEvent
-from app.inspections.models import Inspection, ItemResult, Photo
+from app.inspections.models import Inspection, ItemResult
 from app.locations.models import Location
 from app.locations.queries import list_locations, location_types
+from app.photos.models import Photo
 
 
 def hazard_counts(user, today: date) -> dict[str, int]:

@@ -5,7 +5,6 @@ import uuid
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -21,7 +20,7 @@ from app.common import qr
 from app.common.errors import DomainError
 from app.common.forms import record_id, safe_next
 from app.common.permissions import can, require, sees_department
-from app.common.time import local_today, to_local, utcnow
+from app.common.time import local_today, utcnow
 from app.common.urls import public_url
 from app.extensions import db
 from app.hazards import queries, workflow
@@ -38,6 +37,7 @@ from app.inspections.services import may_inspect
 from app.locations.models import Location
 from app.photos.pipeline import Watermark
 from app.photos.services import save_photo
+from app.photos.watermark import watermark_for
 
 bp = Blueprint("hazards", __name__, url_prefix="/hazards")
 
@@ -60,8 +60,7 @@ def live_card_url(number: str) -> str:
 
 
 def _watermark(location: Location) -> Watermark:
-    return Watermark(location.code, to_local(utcnow()).strftime("%Y-%m-%d %H:%M"),
-                     current_user.full_name)
+    return watermark_for(location, current_user, utcnow())
 
 
 @bp.get("/")
@@ -144,7 +143,7 @@ def move(number, action):
             photos=[save_photo(p, current_user) for p in photos.photos])
     except DomainError as e:
         # Keep the photos only when the person can fix the form and send it again.
-        kept = photos.keep(current_app.config["PHOTO_DIR"], key) if e.field else ()
+        kept = photos.keep(key) if e.field else ()
         return _refused(number, e, action, kept)
     db.session.commit()
     flash(_("%(number)s: %(action)s.", number=number, action=workflow.MOVES[action].label),
@@ -289,8 +288,7 @@ def _report(location: Location):
                            photos=[save_photo(p, current_user) for p in after.photos])
     except DomainError as e:
         db.session.rollback()
-        photo_dir = current_app.config["PHOTO_DIR"]
-        kept = {"photos": before.keep(photo_dir, key), "after": after.keep(photo_dir, key)}
+        kept = {"photos": before.keep(key), "after": after.keep(key)}
         return render_template("hazards/new.html", location=location, values=form, kept=kept,
                                error=e, form_id=uuid.uuid4().hex), 400
     db.session.commit()

@@ -22,7 +22,7 @@ from app.hazards.deadlines import default_deadline, rectified_on_time
 from app.hazards.models import DeadlineExtension, Hazard, HazardEvent
 from app.hazards.numbers import next_hazard_number
 from app.hazards.queries import is_complete_commitments
-from app.inspections.models import Photo
+from app.photos.models import Photo
 
 GENESIS_HASH = "0" * 64
 

@@ -3,68 +3,13 @@
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from flask import current_app
 from flask_babel import gettext as _
-from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from app.inspections.services import Answer
-from app.photos import storage
-from app.photos.pipeline import PhotoRejected, ProcessedPhoto, Watermark, process
-from app.photos.services import request_budget
-
-
-def photo_refusal(reason: str) -> str:
-    """A sentence for each reason the pipeline refuses a photo."""
-    return {
-        "empty": _("The photo file is empty. Take it again."),
-        "too_large": _("The photo is too large. Take it again at a lower resolution."),
-        "not_an_image": _("This file is not a photo. Choose a JPEG, PNG or WebP picture."),
-        "unsupported_format": _("This picture format is not accepted. Use JPEG, PNG or WebP."),
-        "truncated": _("The photo arrived incomplete. Take or choose it again."),
-        "too_many_pixels": _("The picture has too many pixels to be a camera photo."),
-        "heif": _("HEIC photos (the iPhone's own format) are not accepted. Use JPEG, PNG or "
-                  "WebP: on the iPhone, Settings › Camera › Formats › Most Compatible."),
-        "too_costly": _("This picture would take too much memory to read. Send a JPEG photo, "
-                        "or the picture at a smaller size."),
-        "animated": _("Moving pictures are not accepted. Send a still photo (JPEG, PNG or "
-                      "WebP)."),
-        "over_request_budget": _("Too many large photos were sent at once, so this one was not "
-                                 "read. Add it again and send the form."),
-    }.get(reason, _("The photo could not be read."))
-
-
-# A kept photo serves only the form it was taken for, for a patrol's length of time.
-KEPT_PHOTO_MAX_AGE = 12 * 3600
-
-
-def _kept_serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="kept-photo")
-
-
-def keep_photo(photo: ProcessedPhoto, form_key: str) -> str:
-    """A signed token for a processed photo already stored, so that a refused form keeps it.
-
-    `form_key` ties it to one user, location and form (see `form_key()`)."""
-    return _kept_serializer().dumps({
-        "form": form_key, "sha": photo.sha256, "thumb": photo.thumb_sha256, "w": photo.width,
-        "h": photo.height, "size": photo.size_bytes,
-        "taken": photo.taken_at.isoformat() if photo.taken_at else None,
-    })
-
-
-def kept_photo(token: str, form_key: str) -> ProcessedPhoto | None:
-    """The photo a keep_photo token names (its bytes are on disk already); None if forged,
-    too old, or made for another user, location or form."""
-    try:
-        data = _kept_serializer().loads(token, max_age=KEPT_PHOTO_MAX_AGE)
-    except BadSignature:  # includes SignatureExpired
-        return None
-    if data.get("form") != form_key:
-        return None
-    return ProcessedPhoto(image=b"", thumbnail=b"", width=data["w"], height=data["h"],
-                          taken_at=datetime.fromisoformat(data["taken"]) if data["taken"] else None,
-                          sha256=data["sha"], thumb_sha256=data["thumb"],
-                          stored_size=data["size"])
+from app.photos.pipeline import PhotoRejected, Watermark
+from app.photos.refusals import photo_refusal
+from app.photos.tokens import keep_photos, kept_photos
+from app.photos.uploads import posted_files, read_upload
 
 
 def form_key(user_id: int, location_id: int, uuid: str) -> str:
@@ -81,15 +26,8 @@ class ParsedChecklist:
         """For a refused form: store its new photos and give each item its photos' tokens, so
         that the form shown again keeps them. (An accepted form's photos are stored by the
         submit service.)"""
-        photo_dir = current_app.config["PHOTO_DIR"]
-        kept = {}
-        for item_id, answer in self.answers.items():
-            for photo in answer.photos:
-                if photo.image:
-                    storage.store(photo_dir, photo.image, photo.sha256)
-                    storage.store(photo_dir, photo.thumbnail, photo.thumb_sha256)
-            kept[item_id] = [keep_photo(p, self.key) for p in answer.photos]
-        return kept
+        return {item_id: keep_photos(answer.photos, self.key)
+                for item_id, answer in self.answers.items()}
 
 
 def parse_device_time(value: str | None) -> datetime | None:
@@ -127,15 +65,10 @@ def parse_checklist(version, form, files, watermark: Watermark, *, key: str, all
                     errors[item.id] = _("Enter the reading as a number, such as 0.45.")
         if all_pass and item.kind == "pass_fail" and answer.outcome is None:
             answer.outcome = "pass"
-        for token in form.getlist(f"{field}-kept"):
-            photo = kept_photo(token, key)
-            if photo is not None:
-                answer.photos.append(photo)
-        for upload in files.getlist(f"{field}-photos"):
-            if not upload or not upload.filename:
-                continue
+        answer.photos.extend(kept_photos(form.getlist(f"{field}-kept"), key))
+        for upload in posted_files(files, f"{field}-photos"):
             try:
-                photo = process(upload.read(), watermark, budget=request_budget())
+                photo = read_upload(upload, watermark)
             except PhotoRejected as refused:
                 errors[item.id] = photo_refusal(refused.reason)
                 continue

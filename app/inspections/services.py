@@ -15,7 +15,8 @@ from app.common.time import utcnow
 from app.common.vocab import INSPECTION_KINDS
 from app.extensions import db
 from app.hazards import workflow
-from app.inspections.models import Inspection, ItemResult, Photo
+from app.inspections.models import Inspection, ItemResult
+from app.photos.models import Photo
 from app.photos.pipeline import ProcessedPhoto
 from app.photos.services import save_photo
 

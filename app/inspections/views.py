@@ -11,14 +11,14 @@ from sqlalchemy.orm import selectinload
 from app.checklists.services import mark_served
 from app.common.errors import DomainError
 from app.common.permissions import require, sees_department
-from app.common.time import to_local, utcnow
+from app.common.time import utcnow
 from app.common.vocab import INSPECTION_KINDS
 from app.extensions import db
 from app.inspections import queries, services
 from app.inspections.forms import form_key, parse_checklist, parse_device_time
 from app.inspections.models import Inspection, ItemResult
 from app.locations.views import get_location_or_404
-from app.photos.pipeline import Watermark
+from app.photos.watermark import watermark_for
 
 bp = Blueprint("inspections", __name__)
 
@@ -57,8 +57,7 @@ def _submit(location, version, kind):
         # A double tap or a retry: the first one stands.
         return redirect(url_for(".show", inspection_id=previous.id), 303)
     now = utcnow()
-    watermark = Watermark(location.code, to_local(now).strftime("%Y-%m-%d %H:%M"),
-                          current_user.full_name)
+    watermark = watermark_for(location, current_user, now)
     all_pass = (request.form.get("action") == "all_pass"
                 and version.template.allows_quick_pass(kind))
     parsed = parse_checklist(version, request.form, request.files, watermark, all_pass=all_pass,

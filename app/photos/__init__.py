@@ -1,1 +1,2 @@
-"""Photos: the upload pipeline (Pillow) and content-addressed storage on disk."""
+"""Photos: the Photo model, reading uploads, the pipeline (Pillow), refusal wording, tokens for
+kept photos, the watermark and the one PhotoStore where the files are kept."""

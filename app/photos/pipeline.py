@@ -1,18 +1,15 @@
 """The photo pipeline: check an upload, then make it upright, small, stripped and watermarked."""
 
-import functools
 import hashlib
 import io
 import math
-import os
-import shutil
 import struct
-import subprocess
 from dataclasses import dataclass
 from datetime import datetime
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
+from app.common.fonts import find_cjk_font, load_font
 from app.photos import declared as declarations
 from app.photos.budget import (
     ALPHA_MODES,
@@ -76,15 +73,6 @@ TRANSPOSE = {
     7: Image.Transpose.TRANSVERSE,
     8: Image.Transpose.ROTATE_90,
 }
-
-# Debian's fonts-noto-cjk first (set-up installs it); fc-list finds the others.
-KNOWN_CJK_FONTS = (
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-)
-
 
 class PhotoRejected(Exception):
     """An upload the pipeline refuses; `reason` (one of REASONS) says why, for the caller to word.
@@ -307,14 +295,14 @@ def _stamp(image: Image.Image, watermark: Watermark, font_path: str | None) -> N
     text = watermark.text()
     margin = max(2, size // 2)
     room = image.width - 2 * margin
-    font = _font(font_path, size)
+    font = load_font(font_path, size)
     lines = [text]
     if font.getlength(text) > room:  # too long for one line: one part per line
         lines = text.split(SEPARATOR)
     widest = max(font.getlength(line) for line in lines)
     if widest > room and size > MIN_FONT_SIZE:  # still too long: smaller, down to the minimum
         size = max(MIN_FONT_SIZE, int(size * room / widest))
-        font = _font(font_path, size)
+        font = load_font(font_path, size)
     ascent, descent = font.getmetrics()
     line_height = ascent + descent
     pad = max(2, size // 3)
@@ -325,55 +313,6 @@ def _stamp(image: Image.Image, watermark: Watermark, font_path: str | None) -> N
     for i, line in enumerate(lines):
         draw.text((margin, pad + i * line_height), line, font=font, fill=(255, 255, 255))
     image.paste(band, box)
-
-
-def _font(font_path: str | None, size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    if font_path:
-        try:
-            return ImageFont.truetype(font_path, size, index=_face_index(font_path))
-        except OSError:
-            pass
-    # Without a CJK font Chinese shows as boxes, but the stamp is still drawn.
-    return ImageFont.load_default(size)
-
-
-def cjk_font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    """The Simplified Chinese font at `size` pixels (Pillow's default font if none is found)."""
-    return _font(find_cjk_font(), size)
-
-
-@functools.cache
-def _face_index(path: str) -> int:
-    """In a font collection, the Simplified Chinese face (Noto lists Japanese first); else 0."""
-    if not path.lower().endswith((".ttc", ".otc")):
-        return 0
-    for index in range(32):
-        try:
-            family = ImageFont.truetype(path, 10, index=index).getname()[0] or ""
-        except OSError:
-            break
-        if family.endswith(" SC"):
-            return index
-    return 0
-
-
-@functools.cache
-def find_cjk_font() -> str | None:
-    """The path of an installed font with Chinese glyphs (a regular sans face first), or None."""
-    for path in KNOWN_CJK_FONTS:
-        if os.path.isfile(path):
-            return path
-    fc_list = shutil.which("fc-list")
-    if not fc_list:
-        return None
-    try:
-        listing = subprocess.run([fc_list, ":lang=zh", "file"], capture_output=True, text=True,
-                                 timeout=10, check=False).stdout
-    except (OSError, subprocess.SubprocessError):
-        return None
-    paths = {line.strip().rstrip(":") for line in listing.splitlines() if line.strip()}
-    preferred = sorted(paths, key=lambda p: ("Sans" not in p, "Bold" in p, "Serif" in p, p))
-    return preferred[0] if preferred else None
 
 
 def _jpeg(image: Image.Image, quality: int) -> bytes:

@@ -2,7 +2,6 @@
 
 from datetime import datetime
 
-from flask import current_app, g
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -10,31 +9,21 @@ from sqlalchemy.exc import IntegrityError
 from app.common.errors import DomainError
 from app.common.time import believable_device_time, local_to_utc, utcnow
 from app.extensions import db
-from app.inspections.models import Photo
-from app.photos import storage
-from app.photos.budget import RequestBudget
+from app.photos.models import Photo
 from app.photos.pipeline import ProcessedPhoto
-
-
-def request_budget() -> RequestBudget:
-    """The decoding budget of the request being served, shared by all the photos it carries
-    (a checklist form may carry one or more for each of its items)."""
-    if "photo_budget" not in g:
-        g.photo_budget = RequestBudget()
-    return g.photo_budget
+from app.photos.store import photo_store
 
 
 def save_photo(processed: ProcessedPhoto, uploader, *, earliest: datetime | None = None) -> Photo:
     """Store the photo's bytes (idempotent, by content) and return its unsaved row.
 
-    A photo kept from a refused form has no bytes at hand and must be on disk already.
+    A photo kept from a refused form has no bytes at hand and must be stored already.
     `earliest` (UTC): a photo whose camera time is before it is flagged as possibly not taken
     on site."""
-    photo_dir = current_app.config["PHOTO_DIR"]
+    store = photo_store()
     if processed.image:
-        storage.store(photo_dir, processed.image, processed.sha256)
-        storage.store(photo_dir, processed.thumbnail, processed.thumb_sha256)
-    elif not storage.exists(photo_dir, processed.sha256):
+        store.save_processed(processed)
+    elif not store.exists(processed.sha256):
         raise DomainError(_("A photo was lost before it was saved. Take it again."))
     # EXIF times are the camera's clock, taken to be set to the hospital's time.
     taken_at = local_to_utc(processed.taken_at) if processed.taken_at else None

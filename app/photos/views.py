@@ -1,15 +1,16 @@
 """Serving stored photos, only to people who may see the record they belong to."""
 
-from flask import Blueprint, abort, current_app, send_file
+from flask import Blueprint, abort, send_file
 from flask_login import current_user
 from sqlalchemy import or_, select
 
 from app.common.permissions import require, sees_department
 from app.extensions import db
 from app.hazards.models import Hazard, HazardEvent
-from app.inspections.models import Inspection, ItemResult, Photo
+from app.inspections.models import Inspection, ItemResult
 from app.locations.models import Location
-from app.photos import storage
+from app.photos.models import Photo
+from app.photos.store import photo_store
 
 bp = Blueprint("photos", __name__, url_prefix="/photos")
 
@@ -28,12 +29,11 @@ def _owning_departments(sha256: str) -> set[int]:
 
 
 def _send(sha256: str):
-    try:
-        path = storage.path_for(current_app.config["PHOTO_DIR"], sha256)
-    except ValueError:
+    path = photo_store().path(sha256)
+    if path is None:
         abort(404)
     departments = _owning_departments(sha256)
-    if not any(sees_department(current_user, d) for d in departments) or not path.exists():
+    if not any(sees_department(current_user, d) for d in departments):
         abort(404)  # not "forbidden": say nothing about photos one may not see
     response = send_file(path, mimetype="image/jpeg", etag=sha256, conditional=True,
                          max_age=31536000)

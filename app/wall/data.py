@@ -16,8 +16,8 @@ from app.common.vocab import FREQUENCIES, HAZARD_LEVELS, INSPECTION_KINDS
 from app.dashboard import stats
 from app.extensions import db
 from app.hazards.models import Hazard, HazardEvent
-from app.inspections.models import Photo
 from app.locations.models import Location
+from app.photos.models import Photo
 from app.schedules.coverage import compute
 from app.schedules.periods import label
 

@@ -28,7 +28,7 @@ from app.common.permissions import require
 from app.common.time import local_today
 from app.common.urls import public_url
 from app.extensions import db
-from app.photos import storage
+from app.photos.store import photo_store
 from app.wall import services
 from app.wall.data import shown_thumbnails, wall_data
 from app.wall.models import DisplayToken
@@ -96,11 +96,8 @@ def thumbnail(token, sha256):
     """Thumbnails of the overdue cards on the wall, and nothing else."""
     if services.active_display(token) is None or sha256 not in shown_thumbnails(local_today()):
         abort(404)
-    try:
-        path = storage.path_for(current_app.config["PHOTO_DIR"], sha256)
-    except ValueError:
-        abort(404)
-    if not path.exists():
+    path = photo_store().path(sha256)
+    if path is None:
         abort(404)
     response = send_file(path, mimetype="image/jpeg", etag=sha256, conditional=True,
                          max_age=3600)

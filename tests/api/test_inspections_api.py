@@ -4,7 +4,8 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.hazards.models import Hazard
-from app.inspections.models import Inspection, Photo
+from app.inspections.models import Inspection
+from app.photos.models import Photo
 from tests.api.conftest import inspection_body, upload
 from tests.factories import make_inspection, make_location, make_template, make_user
 

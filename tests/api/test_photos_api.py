@@ -5,8 +5,8 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.inspections.models import Photo
-from app.photos import storage
+from app.photos.models import Photo
+from app.photos.store import photo_store
 from tests.api.conftest import upload
 from tests.images import jpeg
 
@@ -17,7 +17,7 @@ def test_an_upload_is_processed_and_stored(app, client, place, api_user):
     response = upload(client, headers, location, data=jpeg(3000, 2000))
     assert response.status_code == 201
     assert (response.json["width"], response.json["height"]) == (2048, 1365)
-    assert storage.exists(app.config["PHOTO_DIR"], response.json["sha256"])
+    assert photo_store().exists(response.json["sha256"])
 
 
 def test_the_same_uuid_again_is_the_same_photo(client, place, api_user):

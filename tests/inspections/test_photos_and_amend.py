@@ -4,9 +4,9 @@ import pytest
 
 from app.extensions import db
 from app.hazards import workflow
-from app.inspections.models import Photo
-from app.photos import storage
+from app.photos.models import Photo
 from app.photos.pipeline import Watermark, process
+from app.photos.store import photo_store
 from tests.factories import make_department, make_hazard, make_inspection, make_user
 from tests.images import jpeg
 
@@ -15,7 +15,7 @@ from tests.images import jpeg
 def stored_photo(app):
     inspection = make_inspection(outcomes=("fail",))
     photo = process(jpeg(), Watermark("X", "2026-11-24 14:00", "李强"))
-    storage.store(app.config["PHOTO_DIR"], photo.image, photo.sha256)
+    photo_store().save(photo.image, photo.sha256)
     inspection.results[0].photos.append(Photo(
         sha256=photo.sha256, thumb_sha256=photo.thumb_sha256, width=photo.width,
         height=photo.height, size_bytes=len(photo.image), uploaded_by=inspection.inspector))

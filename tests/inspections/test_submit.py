@@ -11,8 +11,9 @@ from app.checklists.models import ChecklistItem
 from app.extensions import db
 from app.hazards.models import Hazard
 from app.inspections import services
-from app.inspections.models import Inspection, Photo
+from app.inspections.models import Inspection
 from app.inspections.services import Answer, AnswerErrors
+from app.photos.models import Photo
 from app.photos.pipeline import Watermark, process
 from tests.factories import make_location, make_template, make_user
 from tests.images import jpeg

@@ -16,9 +16,10 @@ from sqlalchemy import func, select
 
 from app import create_app
 from app.extensions import db
-from app.inspections.forms import photo_refusal
-from app.inspections.models import Inspection, Photo
-from app.photos import storage
+from app.inspections.models import Inspection
+from app.photos.models import Photo
+from app.photos.refusals import photo_refusal
+from app.photos.store import photo_store
 from tests.api.conftest import bearer, upload
 from tests.conftest import FreshRequestClient
 from tests.factories import make_location, make_template, make_user
@@ -86,11 +87,11 @@ def message(reason: str, locale="en") -> str:
 
 def assert_stored_whole(app, photo: Photo, upright: bool) -> None:
     """The photo and its thumbnail are on disk, nothing else is, and the picture is upright."""
-    folder = app.config["PHOTO_DIR"]
-    assert sorted(files_in(app)) == sorted([storage.path_for(folder, photo.sha256),
-                                            storage.path_for(folder, photo.thumb_sha256)])
+    store = photo_store()
+    assert sorted(files_in(app)) == sorted([store.path(photo.sha256),
+                                            store.path(photo.thumb_sha256)])
     if upright:
-        with Image.open(storage.path_for(folder, photo.sha256)) as stored:
+        with Image.open(store.path(photo.sha256)) as stored:
             image = stored.convert("RGB")
         assert image.size == (400, 300)
         red = [(r > 180 and g < 80 and b < 80) for r, g, b in

@@ -8,7 +8,8 @@ from datetime import datetime
 import pytest
 from PIL import Image, ImageChops, ImageCms, ImageDraw, ImageFont
 
-from app.photos.pipeline import PhotoRejected, Watermark, find_cjk_font, process
+from app.common.fonts import find_cjk_font
+from app.photos.pipeline import PhotoRejected, Watermark, process
 from tests.hostile import jpeg_sized
 
 STAMP = Watermark(location_code="O2-1F-01", local_time="2026-11-24 14:32", inspector="李强")

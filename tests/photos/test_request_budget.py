@@ -13,9 +13,10 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.hazards.models import Hazard
-from app.inspections.forms import photo_refusal
-from app.inspections.models import Inspection, Photo
+from app.inspections.models import Inspection
 from app.photos import budget
+from app.photos.models import Photo
+from app.photos.refusals import photo_refusal
 from tests.api.conftest import bearer, upload
 from tests.factories import make_location, make_template, make_user
 from tests.hostile import encode, marked

@@ -108,14 +108,13 @@ def test_the_wall_speaks_english_when_asked(client):
 
 
 def test_thumbnails_are_served_only_for_cards_on_the_wall(app, client):
-    from app.photos import storage
+    from app.photos.store import photo_store
     from tests.images import jpeg
 
     display = make_display()
     finder = make_user("inspector")
-    shown = make_photo(finder, thumb_sha256=storage.store(app.config["PHOTO_DIR"], jpeg()))
-    hidden = make_photo(finder, thumb_sha256=storage.store(app.config["PHOTO_DIR"],
-                                                           jpeg(color="navy")))
+    shown = make_photo(finder, thumb_sha256=photo_store().save(jpeg()))
+    hidden = make_photo(finder, thumb_sha256=photo_store().save(jpeg(color="navy")))
     on_wall = workflow.report(finder, location=make_location(), description="漏水",
                               level="general", photos=[shown])
     workflow.apply(on_wall, "assign", actor=make_user("manager"))
@@ -134,12 +133,12 @@ def test_thumbnails_are_served_only_for_cards_on_the_wall(app, client):
 
 def test_thumbnails_are_cached_by_the_screen_only(app, client):
     """A shared proxy must not keep serving a hazard photo after the screen is revoked."""
-    from app.photos import storage
+    from app.photos.store import photo_store
     from tests.images import jpeg
 
     display = make_display()
     finder = make_user("inspector")
-    photo = make_photo(finder, thumb_sha256=storage.store(app.config["PHOTO_DIR"], jpeg()))
+    photo = make_photo(finder, thumb_sha256=photo_store().save(jpeg()))
     hazard = workflow.report(finder, location=make_location(), description="漏水",
                              level="general", photos=[photo])
     workflow.apply(hazard, "assign", actor=make_user("manager"))

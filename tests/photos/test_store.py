@@ -1,0 +1,127 @@
+"""The photo store (a folder on disk): content-addressed keys, atomic and idempotent writes."""
+
+import hashlib
+import os
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from app.photos.pipeline import Watermark, process
+from app.photos.store import PhotoStore, photo_store
+from tests.images import jpeg
+
+DATA = b"\xff\xd8\xff pretend this is a processed photo \xff\xd9"
+DIGEST = hashlib.sha256(DATA).hexdigest()
+
+
+def files_under(folder) -> list[str]:
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+
+
+def test_store_returns_the_sha256_and_writes_under_two_levels_of_its_prefix(tmp_path):
+    assert PhotoStore(tmp_path).save(DATA) == DIGEST
+    assert files_under(tmp_path) == [f"{DIGEST[:2]}/{DIGEST[2:4]}/{DIGEST}.jpg"]
+    assert PhotoStore(tmp_path).path_for(DIGEST).read_bytes() == DATA
+
+
+def test_storing_the_same_photo_twice_keeps_one_file(tmp_path):
+    PhotoStore(tmp_path).save(DATA)
+    first = PhotoStore(tmp_path).path_for(DIGEST).stat()
+    assert PhotoStore(tmp_path).save(DATA, DIGEST) == DIGEST
+    assert len(files_under(tmp_path)) == 1
+    assert PhotoStore(tmp_path).path_for(DIGEST).stat().st_ino == first.st_ino  # not rewritten
+
+
+def test_store_refuses_a_sha256_that_is_not_the_datas(tmp_path):
+    with pytest.raises(ValueError):
+        PhotoStore(tmp_path).save(DATA, hashlib.sha256(b"other").hexdigest())
+    assert files_under(tmp_path) == []
+
+
+def test_exists_tells_stored_from_missing(tmp_path):
+    assert not PhotoStore(tmp_path).exists(DIGEST)
+    PhotoStore(tmp_path).save(DATA)
+    assert PhotoStore(tmp_path).exists(DIGEST)
+
+
+def test_store_accepts_a_folder_given_as_text(tmp_path):
+    PhotoStore(str(tmp_path / "photos")).save(DATA)
+    assert PhotoStore(tmp_path / "photos").exists(DIGEST)
+
+
+@pytest.mark.parametrize("name", [
+    "../etc/passwd",
+    "../" * 21 + "x",  # 64 characters, none of them hex
+    DIGEST.upper(),
+    DIGEST[:63],
+    DIGEST + "0",
+    DIGEST[:62] + "/x",
+    DIGEST + "\n",
+    "",
+    None,
+])
+def test_path_for_refuses_anything_but_64_lowercase_hex(tmp_path, name):
+    with pytest.raises(ValueError):
+        PhotoStore(tmp_path).path_for(name)
+
+
+def test_photo_is_written_beside_its_name_then_renamed_into_place(tmp_path, monkeypatch):
+    renames = []
+    real_replace = os.replace
+
+    def recording_replace(source, target):
+        renames.append((Path(source), Path(target)))
+        assert Path(source).read_bytes() == DATA  # complete before it gets its name
+        real_replace(source, target)
+
+    monkeypatch.setattr(os, "replace", recording_replace)
+    PhotoStore(tmp_path).save(DATA)
+    [(source, target)] = renames
+    assert target == PhotoStore(tmp_path).path_for(DIGEST)
+    assert source.parent == target.parent  # same file system: the rename is atomic
+    assert files_under(tmp_path) == [str(target.relative_to(tmp_path))]  # no temporary left
+
+
+def test_failed_write_leaves_neither_photo_nor_temporary_file(tmp_path, monkeypatch):
+    def failing_replace(source, target):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", failing_replace)
+    with pytest.raises(OSError):
+        PhotoStore(tmp_path).save(DATA)
+    assert files_under(tmp_path) == []
+
+
+def test_path_is_the_stored_file_and_none_for_a_missing_key(tmp_path):
+    store = PhotoStore(tmp_path)
+    assert store.path(DIGEST) is None
+    store.save(DATA)
+    assert store.path(DIGEST).read_bytes() == DATA
+
+
+@pytest.mark.parametrize("key", ["../etc/passwd", DIGEST.upper(), "", None])
+def test_path_and_exists_treat_a_key_that_is_no_sha256_as_missing(tmp_path, key):
+    store = PhotoStore(tmp_path)
+    store.save(DATA)
+    assert store.path(key) is None
+    assert not store.exists(key)
+
+
+def test_save_processed_stores_the_photo_and_its_thumbnail(tmp_path):
+    photo = process(jpeg(), Watermark("X", "2026-11-24 14:00", "李强"))
+    store = PhotoStore(tmp_path)
+    store.save_processed(photo)
+    assert store.path(photo.sha256).read_bytes() == photo.image
+    assert store.path(photo.thumb_sha256).read_bytes() == photo.thumbnail
+
+
+def test_save_processed_writes_nothing_for_a_kept_photo_without_bytes(tmp_path):
+    photo = process(jpeg(), Watermark("X", "2026-11-24 14:00", "李强"))
+    PhotoStore(tmp_path).save_processed(replace(photo, image=b"", thumbnail=b""))
+    assert files_under(tmp_path) == []
+
+
+def test_the_app_has_one_store_at_its_photo_dir(app):
+    assert photo_store() is photo_store()
+    assert photo_store().folder == Path(app.config["PHOTO_DIR"])
