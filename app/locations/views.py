@@ -15,7 +15,6 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
-from sqlalchemy import select
 
 from app.auth.queries import departments
 from app.common import qr, vocab
@@ -31,14 +30,15 @@ from app.inspections.services import default_kind, may_inspect
 from app.locations import services
 from app.locations.forms import LocationForm
 from app.locations.models import InspectionSchedule, Location
-from app.locations.queries import list_locations, location_by_token, location_types
+from app.locations.queries import (
+    get_visible_location,
+    list_locations,
+    location_by_token,
+    location_types,
+)
 from app.schedules.services import INSPECTING_ROLES, save_schedule
 
 bp = Blueprint("locations", __name__)
-
-
-def get_location_or_404(code: str) -> Location:
-    return db.first_or_404(select(Location).where(Location.code == code))
 
 
 @bp.get("/locations")
@@ -61,7 +61,7 @@ def index():
 @bp.get("/locations/<code>")
 @require("locations.view")
 def show(code):
-    return _show_page(get_location_or_404(code))
+    return _show_page(get_visible_location(current_user, code))
 
 
 def _show_page(location: Location, *, error: DomainError | None = None,
@@ -136,14 +136,14 @@ def _owner_choices(location: Location) -> list[tuple[str, str]]:
 @bp.post("/locations/<code>/schedules")
 @require("schedules.manage")
 def add_schedule(code):
-    return _save_schedule(get_location_or_404(code), None)
+    return _save_schedule(get_visible_location(current_user, code), None)
 
 
 @bp.post("/locations/<code>/schedules/<int:schedule_id>")
 @require("schedules.manage")
 def edit_schedule(code, schedule_id):
     """Change a schedule's frequency, who owes it, or stop it (schedules are never deleted)."""
-    location = get_location_or_404(code)
+    location = get_visible_location(current_user, code)
     schedule = db.session.get(InspectionSchedule, schedule_id)
     if schedule is None or schedule.location_id != location.id:
         abort(404)
@@ -182,7 +182,7 @@ def _save_schedule(location: Location, schedule: InspectionSchedule | None):
 @bp.get("/locations/<code>/label.<any(png, svg):fmt>")
 @require("labels.print")
 def label(code, fmt):
-    location = get_location_or_404(code)
+    location = get_visible_location(current_user, code)
     args = (scan_url(location), location.code, location.name_zh, location.name_en)
     if fmt == "png":
         response = make_response(qr.label_png(*args))
@@ -203,7 +203,7 @@ def label(code, fmt):
 @require("locations.view")
 def risk_card(code):
     """一险一卡 as a sheet to post at a major hazard source, A4 or A5, with its QR label code."""
-    location = get_location_or_404(code)
+    location = get_visible_location(current_user, code)
     if not location.is_major_source:
         abort(404)
     size = "A5" if request.args.get("size", "").upper() == "A5" else "A4"
@@ -258,7 +258,7 @@ def create():
 @bp.route("/locations/<code>/edit", methods=["GET", "POST"])
 @require("admin.manage")
 def edit(code):
-    location = get_location_or_404(code)
+    location = get_visible_location(current_user, code)
     form = LocationForm(obj=location)
     if form.validate_on_submit():
         try:
@@ -276,7 +276,7 @@ def edit(code):
 @bp.post("/locations/<code>/rotate-token")
 @require("admin.manage")
 def rotate_token(code):
-    location = get_location_or_404(code)
+    location = get_visible_location(current_user, code)
     services.rotate_token(current_user, location)
     db.session.commit()
     flash(_("New QR token made: labels printed before no longer open %(code)s. Print new ones.",
