@@ -10,8 +10,8 @@ from flask_babel import gettext as _
 from flask_smorest import abort
 
 from app.api.errors import is_api_request
-from app.auth.tokens import user_for_api_token
-from app.extensions import csrf
+from app.auth.tokens import live_api_token, note_api_token_used
+from app.extensions import csrf, db
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
@@ -23,10 +23,12 @@ def authenticate_api_request() -> None:
     header = request.headers.get("Authorization")
     if header is not None:
         scheme, _sep, secret = header.partition(" ")
-        user = user_for_api_token(secret.strip()) if scheme.lower() == "bearer" else None
-        if user is None:
+        token = live_api_token(secret.strip()) if scheme.lower() == "bearer" else None
+        if token is None:
             abort(401, message=_("This API token is not valid or was revoked."))
-        g._login_user = user  # Flask-Login's current user for this request only
+        note_api_token_used(token)
+        db.session.commit()  # kept even if the request itself is later refused
+        g._login_user = token.user  # Flask-Login's current user for this request only
         return
     if request.method not in SAFE_METHODS and current_app.config.get("WTF_CSRF_ENABLED", True):
         csrf.protect()

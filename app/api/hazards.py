@@ -8,12 +8,11 @@ from flask_smorest import Blueprint, abort
 from app.api import schemas
 from app.api.errors import refuse
 from app.common.errors import DomainError
-from app.common.permissions import require_api, sees_department
+from app.common.permissions import require_api
 from app.common.time import local_today
 from app.extensions import db
 from app.hazards import queries, workflow
 from app.hazards.forms import responsible_from
-from app.hazards.views import get_hazard_or_404
 from app.photos.services import claim_staged_photos
 
 blp = Blueprint("hazards_api", __name__, url_prefix="/api/v1/hazards",
@@ -37,10 +36,7 @@ class HazardsView(MethodView):
 
 
 def _detail(number: str):
-    loaded = queries.load_card(number)
-    if loaded is None or not sees_department(current_user, loaded[0].department_id):
-        abort(404)
-    hazard = loaded[0]
+    hazard, _card = queries.get_visible_card(current_user, number)
     hazard.allowed_moves = workflow.allowed_moves(hazard, current_user)
     return hazard
 
@@ -65,7 +61,7 @@ class MoveView(MethodView):
         Submit and fix_on_site need after-photos, uploaded first to POST /api/v1/photos."""
         if action not in workflow.MOVES:
             abort(404)
-        hazard = get_hazard_or_404(number, for_update=True)
+        hazard = queries.get_visible_hazard(current_user, number, for_update=True)
         try:
             workflow.check_move(hazard, action, current_user)
             workflow.apply(

@@ -14,7 +14,6 @@ from app.common.time import utcnow
 from app.extensions import db
 from app.inspections import queries, services
 from app.inspections.services import Answer
-from app.inspections.views import get_inspection_or_404
 from app.locations.queries import location_by_token
 from app.photos.services import claim_staged_photos
 
@@ -52,15 +51,15 @@ class InspectionsView(MethodView):
         """Submit a filled checklist. Upload its photos first (POST /api/v1/photos) and name
         them by uuid in each answer. Failed items open hazard cards."""
         uuid = str(data["uuid"])
+        location = location_by_token(data["location_token"])
+        if location is None:
+            abort_label_replaced()
         try:
-            previous = services.repeated_submission(uuid, current_user)
+            previous = services.repeated_submission(uuid, current_user, location)
         except DomainError as e:
             refuse(e)
         if previous is not None:
             return created_body(previous), 200
-        location = location_by_token(data["location_token"])
-        if location is None:
-            abort_label_replaced()
         try:
             version = services.version_for(location, data["version_id"])
             answers = _answers(version, data["answers"])
@@ -108,6 +107,6 @@ class InspectionView(MethodView):
     @blp.response(200, schemas.InspectionOut)
     def get(self, inspection_id):
         """One inspection with its answers, photos and the hazards it opened."""
-        inspection = get_inspection_or_404(inspection_id)
+        inspection = queries.get_visible_inspection(current_user, inspection_id)
         inspection.hazards = queries.hazards_of(inspection)
         return inspection

@@ -8,9 +8,11 @@ from flask_smorest import Blueprint, abort
 from app.api import schemas
 from app.common.errors import DomainError
 from app.common.permissions import require_api
+from app.common.time import utcnow
+from app.extensions import db
 from app.inspections import services
-from app.locations.queries import list_locations, location_by_token
-from app.locations.views import get_location_or_404
+from app.inspections.queries import get_inspectable_location
+from app.locations.queries import get_visible_location, list_locations, location_by_token
 
 blp = Blueprint("locations_api", __name__, url_prefix="/api/v1/locations",
                 description="Places with a QR label (检查点).")
@@ -47,7 +49,7 @@ class LocationView(MethodView):
     @blp.response(200, schemas.Location)
     def get(self, code):
         """One place by its code."""
-        return get_location_or_404(code)
+        return get_visible_location(current_user, code)
 
 
 @blp.route("/<code>/checklist")
@@ -56,11 +58,10 @@ class ChecklistView(MethodView):
     @blp.response(200, schemas.Checklist)
     def get(self, code):
         """The checklist this place is inspected with now (its current version's items)."""
-        location = get_location_or_404(code)
-        if not location.is_active or not services.may_inspect(current_user, location):
-            abort(404)
+        location = get_inspectable_location(current_user, code)
         try:
-            version = services.version_for(location)
+            version = services.serve_checklist(location, utcnow())
         except DomainError as e:
             abort(409, message=e.message)
+        db.session.commit()
         return {"location": location, "template": version.template, "version": version}

@@ -44,18 +44,22 @@ def revoke_api_token(actor: User, token: ApiToken) -> None:
         record(actor, "api_token.revoke", token, {"name": token.name})
 
 
-def user_for_api_token(secret: str, now: datetime | None = None) -> User | None:
-    """The active owner of a live token, or None."""
+def live_api_token(secret: str) -> ApiToken | None:
+    """The live token with this secret whose owner is active, or None. Reads only."""
     if not secret.startswith(PREFIX):
         return None
     token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(secret)))
     if token is None or token.revoked_at is not None or not token.user.is_active:
         return None
+    return token
+
+
+def note_api_token_used(token: ApiToken, now: datetime | None = None) -> None:
+    """Record that the token was used now (at most once a minute); the caller commits."""
     now = now or utcnow()
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
         token.last_used_at = now
-        db.session.commit()
-    return token.user
+        db.session.flush()
 
 
 def tokens_of(user: User) -> list[ApiToken]:

@@ -80,11 +80,12 @@ def editable_version(actor, template: ChecklistTemplate) -> ChecklistVersion:
     if current is not None and not is_used(current):
         return current
     fork = ChecklistVersion(
-        template=template,
         number=(current.number + 1) if current else 1,
         created_by_id=getattr(actor, "id", None),
         note=_("Edited after version %(n)d was used", n=current.number) if current else "",
     )
+    # Appended through the template, the fork joins the session before any autoflush.
+    template.versions.append(fork)
     for item in current.items if current else ():
         fork.items.append(ChecklistItem(position=item.position,
                                         **{f: getattr(item, f) for f in ITEM_FIELDS}))

@@ -5,16 +5,18 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from werkzeug.exceptions import NotFound
 
 from app.auth.models import User
 from app.auth.queries import departments
 from app.common.forms import record_id
-from app.common.permissions import can, scope_to_department
+from app.common.permissions import can, scope_to_department, sees_department
 from app.common.sql import contains
 from app.common.time import local_day_start, parse_month
 from app.common.vocab import HAZARD_LEVELS, HAZARD_STATUSES, OPEN_HAZARD_STATUSES
 from app.extensions import db
 from app.hazards.models import DeadlineExtension, Hazard, HazardEvent
+from app.hazards.workflow import takes_after_photos
 from app.inspections.models import Inspection, ItemResult
 from app.locations.models import Location
 from app.locations.queries import list_locations, location_types
@@ -44,17 +46,6 @@ def open_hazards(user, *, location=None, limit: int = 10) -> list[Hazard]:
     if location is not None:
         query = query.where(Hazard.location_id == location.id)
     return list(db.session.scalars(scope_to_department(query, user, Hazard.department_id)))
-
-
-def is_complete_commitments(hazard: Hazard) -> bool:
-    """五落实: measures, responsible person, funds, deadline and contingency plan all filled."""
-    return all((
-        (hazard.measures or "").strip(),
-        hazard.responsible_id or hazard.responsible,
-        hazard.funds_yuan is not None,
-        hazard.deadline_on,
-        (hazard.contingency_plan or "").strip(),
-    ))
 
 
 PAGE_SIZE = 25
@@ -201,10 +192,6 @@ class Card:
     inspection: Inspection | None
 
 
-# Events whose photos show the place put right.
-AFTER_PHOTO_ACTIONS = ("submit", "verify", "fix_on_site")
-
-
 def load_card(number: str) -> tuple[Hazard, Card] | None:
     """The hazard with its events, people and photos, in a fixed handful of queries."""
     hazard = db.session.scalar(
@@ -222,12 +209,35 @@ def load_card(number: str) -> tuple[Hazard, Card] | None:
     before = list(hazard.item_result.photos) if hazard.item_result else []
     after = []
     for event in hazard.events:
-        (after if event.action in AFTER_PHOTO_ACTIONS else before).extend(event.photos)
+        (after if takes_after_photos(event.action) else before).extend(event.photos)
     extensions = list(db.session.scalars(
         select(DeadlineExtension).where(DeadlineExtension.hazard_id == hazard.id)
         .order_by(DeadlineExtension.requested_at)))
     inspection = hazard.item_result.inspection if hazard.item_result else None
     return hazard, Card(before, after, extensions, inspection)
+
+
+def _check_visible(user, hazard: Hazard | None) -> Hazard:
+    """The hazard, if it exists and `user` may see its card; else NotFound (404), which says
+    nothing of other departments' cards."""
+    if hazard is None or not sees_department(user, hazard.department_id):
+        raise NotFound()
+    return hazard
+
+
+def get_visible_hazard(user, number: str, for_update: bool = False) -> Hazard:
+    """The hazard `user` may see, or NotFound; `for_update` locks its row (PostgreSQL) so two
+    writers take turns."""
+    query = select(Hazard).where(Hazard.number == number)
+    return _check_visible(user, db.session.scalar(
+        query.with_for_update() if for_update else query))
+
+
+def get_visible_card(user, number: str) -> tuple[Hazard, Card]:
+    """The card `user` may see, loaded whole (see `load_card`), or NotFound."""
+    loaded = load_card(number)
+    _check_visible(user, loaded[0] if loaded else None)
+    return loaded
 
 
 def responsible_candidates(hazard: Hazard) -> list[User]:

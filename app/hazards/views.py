@@ -19,7 +19,7 @@ from sqlalchemy import select
 from app.common import qr
 from app.common.errors import DomainError
 from app.common.forms import record_id, safe_next
-from app.common.permissions import can, require, sees_department
+from app.common.permissions import require
 from app.common.time import local_today, utcnow
 from app.common.urls import public_url
 from app.extensions import db
@@ -32,7 +32,7 @@ from app.hazards.forms import (
     parse_photos,
     responsible_from,
 )
-from app.hazards.models import DeadlineExtension, Hazard
+from app.hazards.models import DeadlineExtension
 from app.inspections.services import may_inspect
 from app.locations.models import Location
 from app.photos.pipeline import Watermark
@@ -40,20 +40,6 @@ from app.photos.services import save_photo
 from app.photos.watermark import watermark_for
 
 bp = Blueprint("hazards", __name__, url_prefix="/hazards")
-
-# Moves whose form carries photos: after-photos, required by submit and the on-the-spot fix.
-PHOTO_MOVES = ("submit", "verify", "fix_on_site")
-
-
-def get_hazard_or_404(number: str, for_update: bool = False) -> Hazard:
-    """The hazard if the user may see it; `for_update` locks its row (PostgreSQL) so two
-    writers take turns."""
-    query = select(Hazard).where(Hazard.number == number)
-    hazard = db.first_or_404(query.with_for_update() if for_update else query)
-    if not sees_department(current_user, hazard.department_id):
-        abort(404)  # say nothing of other departments' cards
-    return hazard
-
 
 def live_card_url(number: str) -> str:
     return public_url(url_for("hazards.show", number=number))
@@ -83,10 +69,7 @@ def mine():
 def render_card(number: str, *, error: DomainError | None = None, action: str | None = None,
                 kept=(), status: int = 200):
     """The card page; after a refused action, with its reason and the input kept."""
-    loaded = queries.load_card(number)
-    if loaded is None or not sees_department(current_user, loaded[0].department_id):
-        abort(404)
-    hazard, card = loaded
+    hazard, card = queries.get_visible_card(current_user, number)
     pending = next((e for e in card.extensions if e.status == "pending"), None)
     return render_template(
         "hazards/show.html", hazard=hazard, card=card, today=local_today(), workflow=workflow,
@@ -94,9 +77,9 @@ def render_card(number: str, *, error: DomainError | None = None, action: str | 
         may_plan=workflow.may_plan(hazard, current_user),
         may_extend=pending is None and workflow.may_request_extension(hazard, current_user),
         may_decide=pending is not None and workflow.may_decide_extension(hazard, current_user),
-        may_amend=hazard.status == "reported" and hazard.reported_by_id == current_user.id,
+        may_amend=workflow.may_amend(hazard, current_user),
         candidates=queries.responsible_candidates(hazard) if hazard.status == "reported" else [],
-        complete=queries.is_complete_commitments(hazard),
+        complete=workflow.is_complete_commitments(hazard),
         error=error, action=action, values=request.form if error else {}, kept=kept,
     ), status
 
@@ -121,14 +104,14 @@ def move(number, action):
     """One workflow move, as its own POST button with its own form."""
     if action not in workflow.MOVES:
         abort(404)
-    hazard = get_hazard_or_404(number, for_update=True)
+    hazard = queries.get_visible_hazard(current_user, number, for_update=True)
     try:  # refused before any photo is read or stored
         workflow.check_move(hazard, action, current_user)
     except DomainError as e:
         return _refused(number, e, action)
     key = move_form_key(current_user.id, hazard.id, action)
     photos = (parse_photos(request.form, request.files, _watermark(hazard.location), key)
-              if action in PHOTO_MOVES else MovePhotos())
+              if workflow.takes_after_photos(action) else MovePhotos())
     try:
         if photos.error:
             raise DomainError(photos.error, "photos")
@@ -156,7 +139,7 @@ def move(number, action):
 @require("hazards.rectify")
 def plan(number):
     """The rectification plan: the five commitments' fields and the interim controls."""
-    hazard = get_hazard_or_404(number, for_update=True)
+    hazard = queries.get_visible_hazard(current_user, number, for_update=True)
     form = request.form
     try:
         workflow.plan(hazard, actor=current_user, measures=form.get("measures", "")[:4000],
@@ -173,7 +156,7 @@ def plan(number):
 @bp.post("/<number>/extensions")
 @require("hazards.rectify")
 def request_extension(number):
-    hazard = get_hazard_or_404(number, for_update=True)
+    hazard = queries.get_visible_hazard(current_user, number, for_update=True)
     try:
         workflow.request_extension(
             hazard, actor=current_user,
@@ -189,7 +172,7 @@ def request_extension(number):
 @bp.post("/<number>/extensions/<int:extension_id>")
 @require("hazards.manage")
 def decide_extension(number, extension_id):
-    hazard = get_hazard_or_404(number, for_update=True)
+    hazard = queries.get_visible_hazard(current_user, number, for_update=True)
     extension = db.session.get(DeadlineExtension, extension_id)
     if extension is None or extension.hazard_id != hazard.id:
         abort(404)
@@ -212,7 +195,7 @@ def decide_extension(number, extension_id):
 @require("inspections.perform")
 def amend(number):
     """The finder corrects level and description while the card is still only reported."""
-    hazard = get_hazard_or_404(number, for_update=True)
+    hazard = queries.get_visible_hazard(current_user, number, for_update=True)
     try:
         workflow.amend(hazard, actor=current_user, level=request.form.get("level", ""),
                        description=request.form.get("description", "")[:2000])
@@ -228,16 +211,13 @@ def amend(number):
 @require("hazards.view")
 def print_card(number):
     """The card to post at the hazard, A4 or A5, with a QR code to the live card."""
-    loaded = queries.load_card(number)
-    if loaded is None or not sees_department(current_user, loaded[0].department_id):
-        abort(404)
-    hazard, card = loaded
+    hazard, card = queries.get_visible_card(current_user, number)
     size = "A5" if request.args.get("size", "").upper() == "A5" else "A4"
     url = live_card_url(number)
     return render_template("hazards/print.html", hazard=hazard, card=card, size=size,
                            today=local_today(), url=url,
                            code=Markup(qr.qr_svg(url, hazard.number)),
-                           complete=queries.is_complete_commitments(hazard))
+                           complete=workflow.is_complete_commitments(hazard))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -295,6 +275,3 @@ def _report(location: Location):
     flash(_("Card %(number)s opened.", number=hazard.number), "success")
     return redirect(url_for(".show", number=hazard.number), 303)
 
-
-def may_see_card(user, hazard: Hazard) -> bool:
-    return can(user, "hazards.view") and sees_department(user, hazard.department_id)

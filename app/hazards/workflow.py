@@ -21,7 +21,6 @@ from app.extensions import db
 from app.hazards.deadlines import default_deadline, rectified_on_time
 from app.hazards.models import DeadlineExtension, Hazard, HazardEvent
 from app.hazards.numbers import next_hazard_number
-from app.hazards.queries import is_complete_commitments
 from app.photos.models import Photo
 
 GENESIS_HASH = "0" * 64
@@ -53,7 +52,9 @@ MOVES: dict[str, Move] = {
     "fix_on_site": Move(frozenset({"reported"}), "closed", "inspections.perform",
                         _l("Rectified on the spot")),
 }
-# Moves that must bring after-photos (the evidence a verifier looks at).
+# Moves that bring photos of the place put right (their events' photos are "after" photos);
+# those in NEEDS_PHOTO must bring at least one (the evidence a verifier looks at).
+AFTER_PHOTO_MOVES = frozenset({"submit", "verify", "fix_on_site"})
 NEEDS_PHOTO = frozenset({"submit", "fix_on_site"})
 # While the work is still to be done, its plan (the five commitments) can be filled in.
 PLANNING_STATUSES = frozenset({"reported", "assigned", "rectifying"})
@@ -127,6 +128,38 @@ def report(actor, *, location, description, level, department=None, item_result=
                   data={"level": level}, photos=photos)
     db.session.flush()
     return hazard
+
+
+def is_complete_commitments(hazard: Hazard) -> bool:
+    """五落实: measures, responsible person, funds, deadline and contingency plan all filled."""
+    return all((
+        (hazard.measures or "").strip(),
+        hazard.responsible_id or hazard.responsible,
+        hazard.funds_yuan is not None,
+        hazard.deadline_on,
+        (hazard.contingency_plan or "").strip(),
+    ))
+
+
+def lacks_commitments_to_start(hazard: Hazard) -> bool:
+    """A major hazard starts rectifying only once its five commitments are filled."""
+    return hazard.level == "major" and not is_complete_commitments(hazard)
+
+
+def takes_after_photos(action: str) -> bool:
+    """Whether the move's form carries photos of the place put right."""
+    return action in AFTER_PHOTO_MOVES
+
+
+def needs_after_photos(action: str) -> bool:
+    """Whether the move is refused without at least one after-photo."""
+    return action in NEEDS_PHOTO
+
+
+def may_amend(hazard: Hazard, actor) -> bool:
+    """Whether `actor` may correct the card's level and description: its finder, while it is
+    still only reported."""
+    return hazard.status == "reported" and hazard.reported_by_id == actor.id
 
 
 def allowed_moves(hazard: Hazard, actor) -> list[str]:
@@ -226,9 +259,9 @@ def apply(hazard: Hazard, action: str, *, actor, note: str = "", at: datetime | 
         raise DomainError(_("Give a reason."), "note")
     if action == "cancel" and reason not in CANCEL_REASONS:
         raise DomainError(_("Choose why the card is cancelled."), "reason")
-    if action in NEEDS_PHOTO and not photos:
+    if needs_after_photos(action) and not photos:
         raise DomainError(_("Add at least one photo of the rectified place."), "photos")
-    if action == "start" and hazard.level == "major" and not is_complete_commitments(hazard):
+    if action == "start" and lacks_commitments_to_start(hazard):
         raise DomainError(_("A major hazard needs its five commitments (measures, responsible "
                             "person, funds, deadline, contingency plan) before rectifying."))
     if action == "assign":
@@ -283,7 +316,7 @@ def _apply_effects(hazard, action, actor, at, responsible, deadline_on, reason) 
 
 def amend(hazard: Hazard, *, actor, level: str, description: str) -> HazardEvent | None:
     """The finder corrects level or description while the card is still only reported."""
-    if hazard.status != "reported" or hazard.reported_by_id != actor.id:
+    if not may_amend(hazard, actor):
         raise DomainError(_("Only the person who reported it can correct a card, and only "
                             "before it is assigned."))
     if level not in ("general", "major"):

@@ -5,17 +5,19 @@ from datetime import date
 
 from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import joinedload, selectinload
+from werkzeug.exceptions import NotFound
 
 from app.auth.queries import departments
 from app.common.forms import record_id
-from app.common.permissions import scope_to_department
+from app.common.permissions import scope_to_department, sees_department
 from app.common.time import local_day_bounds, local_day_start, parse_day
 from app.common.vocab import INSPECTION_KINDS
 from app.extensions import db
 from app.hazards.models import Hazard
 from app.inspections.models import Inspection, ItemResult
+from app.inspections.services import may_inspect
 from app.locations.models import Location
-from app.locations.queries import list_locations
+from app.locations.queries import get_visible_location, list_locations
 
 PAGE_SIZE = 25
 
@@ -41,6 +43,25 @@ def recent_inspections(user, *, location=None, limit: int = 5) -> list[tuple[Ins
         query = query.where(Inspection.location_id == location.id)
     query = scope_to_department(query, user, Location.department_id)
     return [tuple(row) for row in db.session.execute(query)]
+
+
+def get_visible_inspection(user, inspection_id: int) -> Inspection:
+    """The inspection with its results and photos, if `user` may see it; else NotFound."""
+    inspection = db.session.scalar(
+        select(Inspection).where(Inspection.id == inspection_id).options(
+            selectinload(Inspection.results).selectinload(ItemResult.item),
+            selectinload(Inspection.results).selectinload(ItemResult.photos)))
+    if inspection is None or not sees_department(user, inspection.location.department_id):
+        raise NotFound()
+    return inspection
+
+
+def get_inspectable_location(user, code: str) -> Location:
+    """The place by code, if it is in use and `user` may inspect it; else NotFound."""
+    location = get_visible_location(user, code)
+    if not location.is_active or not may_inspect(user, location):
+        raise NotFound()
+    return location
 
 
 def hazards_of(inspection: Inspection) -> list[Hazard]:

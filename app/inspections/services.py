@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app.checklists.models import ChecklistItem, ChecklistTemplate, ChecklistVersion
+from app.checklists.services import mark_served
 from app.common.errors import DomainError
 from app.common.permissions import can, sees_department
 from app.common.time import utcnow
@@ -71,6 +72,15 @@ def version_for(location, version_id: int | None = None) -> ChecklistVersion:
     raise DomainError(_("This checklist does not belong to this place. Reload the page."))
 
 
+def serve_checklist(location, now: datetime) -> ChecklistVersion:
+    """The version an inspector is given for `location` now, frozen from this moment: the
+    phone may fill it in offline, so editing it later must fork a new version. Flushes, the
+    caller commits."""
+    version = version_for(location)
+    mark_served(version, now)
+    return version
+
+
 def outcome_of(item: ChecklistItem, answer: Answer) -> str | None:
     """The stored outcome: a number out of its range is a failure, the reading kept."""
     if item.kind == "number":
@@ -90,23 +100,48 @@ def check_answers(version: ChecklistVersion, answers: dict[int, Answer]) -> None
     a photo has one."""
     problems = {}
     for item in version.items:
-        answer = answers.get(item.id, Answer())
-        outcome = outcome_of(item, answer)
-        if item.kind in ("pass_fail", "photo") and answer.outcome not in (None, "pass", "fail",
-                                                                           "na"):
-            problems[item.id] = _("Choose pass, fail or not applicable.")
-        elif item.is_required and item.kind == "number" and answer.number is None:
-            problems[item.id] = _("Enter the reading.")
-        elif item.is_required and item.kind == "text" and not answer.text.strip():
-            problems[item.id] = _("This item needs an answer.")
-        elif item.is_required and item.kind in ("pass_fail", "photo") and outcome is None:
-            problems[item.id] = _("Choose pass, fail or not applicable.")
-        elif item.kind == "photo" and outcome == "pass" and item.is_required and not answer.photos:
-            problems[item.id] = _("Take the photo this item asks for.")
-        elif outcome == "fail" and item.photo_required_on_fail and not answer.photos:
-            problems[item.id] = _("A failed item here needs a photo.")
+        problem = _answer_problem(item, answers.get(item.id, Answer()))
+        if problem is not None:
+            problems[item.id] = problem
     if problems:
         raise AnswerErrors(problems)
+
+
+def _answer_problem(item: ChecklistItem, answer: Answer) -> str | None:
+    """What is wrong with one item's answer, in the order a person fixes it: an unknown
+    choice, then a missing answer, then a missing photo."""
+    if item.kind in ("pass_fail", "photo") and answer.outcome not in (None, "pass", "fail",
+                                                                       "na"):
+        return _("Choose pass, fail or not applicable.")
+    outcome = outcome_of(item, answer)
+    if item.is_required:
+        missing = _missing_answer(item, answer, outcome)
+        if missing is not None:
+            return missing
+    return _missing_photo(item, answer, outcome)
+
+
+def _missing_answer(item: ChecklistItem, answer: Answer, outcome: str | None) -> str | None:
+    """A required item left unanswered, by kind."""
+    if item.kind == "number" and answer.number is None:
+        return _("Enter the reading.")
+    if item.kind == "text" and not answer.text.strip():
+        return _("This item needs an answer.")
+    if item.kind in ("pass_fail", "photo") and outcome is None:
+        return _("Choose pass, fail or not applicable.")
+    return None
+
+
+def _missing_photo(item: ChecklistItem, answer: Answer, outcome: str | None) -> str | None:
+    """A photo item that passed without its photo (when required), or a failure whose item
+    needs a photo of it."""
+    if answer.photos:
+        return None
+    if item.kind == "photo" and outcome == "pass" and item.is_required:
+        return _("Take the photo this item asks for.")
+    if outcome == "fail" and item.photo_required_on_fail:
+        return _("A failed item here needs a photo.")
+    return None
 
 
 def existing_inspection(uuid: str) -> Inspection | None:
@@ -123,9 +158,9 @@ def submit_inspection(actor, *, location, version: ChecklistVersion, kind: str, 
     Returns (inspection, created). A UUID seen before returns that inspection and creates
     nothing, so a double tap or a retry is harmless.
     """
-    previous = existing_inspection(uuid)
+    previous = repeated_submission(uuid, actor, location)
     if previous is not None:
-        return _same_submission(previous, actor, location), False
+        return previous, False
     if not may_inspect(actor, location):
         raise DomainError(_("Your role may not inspect this place."), forbidden=True)
     if kind not in INSPECTION_KINDS:
@@ -173,18 +208,18 @@ def _attach(photo: ProcessedPhoto | Photo, actor, earliest: datetime) -> Photo:
     return save_photo(photo, actor, earliest=earliest)
 
 
-def repeated_submission(uuid: str, actor) -> Inspection | None:
-    """The inspection a UUID already made, if any: a retry gets it back. Made by someone else,
-    the UUID is refused (DomainError)."""
+def repeated_submission(uuid: str, actor, location) -> Inspection | None:
+    """The inspection a UUID already made, if any: a double tap or a retry gets it back and
+    the first one stands. Sent by someone else or for another place, the UUID is refused
+    (DomainError, a conflict). None for a UUID not seen before."""
     previous = existing_inspection(uuid)
-    return None if previous is None else _same_submission(previous, actor)
+    return None if previous is None else _same_submission(previous, actor, location)
 
 
-def _same_submission(previous: Inspection, actor, location=None) -> Inspection:
-    """A repeat of a UUID is the same inspection only from the same person (at the same place,
-    when the place is known)."""
-    if previous.inspector_id != actor.id or (location is not None
-                                             and previous.location_id != location.id):
+def _same_submission(previous: Inspection, actor, location) -> Inspection:
+    """A repeat of a UUID is the same inspection only from the same person at the same
+    place."""
+    if previous.inspector_id != actor.id or previous.location_id != location.id:
         raise DomainError(_("This form was already submitted by someone else or for another "
                             "place. Open the checklist again to start a new one."))
     return previous

@@ -5,19 +5,15 @@ import uuid as uuidlib
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
-from app.checklists.services import mark_served
 from app.common.errors import DomainError
-from app.common.permissions import require, sees_department
+from app.common.permissions import require
 from app.common.time import utcnow
 from app.common.vocab import INSPECTION_KINDS
 from app.extensions import db
+from app.hazards import workflow
 from app.inspections import queries, services
 from app.inspections.forms import form_key, parse_checklist, parse_device_time
-from app.inspections.models import Inspection, ItemResult
-from app.locations.views import get_location_or_404
 from app.photos.watermark import watermark_for
 
 bp = Blueprint("inspections", __name__)
@@ -25,19 +21,19 @@ bp = Blueprint("inspections", __name__)
 @bp.route("/locations/<code>/inspect", methods=["GET", "POST"])
 @require("inspections.perform")
 def checklist(code):
-    location = get_location_or_404(code)
-    if not location.is_active or not services.may_inspect(current_user, location):
-        abort(404)
+    location = queries.get_inspectable_location(current_user, code)
     kind = request.values.get("kind") or services.default_kind(current_user)
     if kind not in INSPECTION_KINDS:
         kind = services.default_kind(current_user)
     try:
-        version = services.version_for(location, request.form.get("version_id", type=int))
+        if request.method == "GET":
+            version = services.serve_checklist(location, utcnow())
+        else:
+            version = services.version_for(location, request.form.get("version_id", type=int))
     except DomainError as e:
         return render_template("inspections/no_checklist.html", location=location,
                                error=e), 409
     if request.method == "GET":
-        mark_served(version, utcnow())
         db.session.commit()
         return render_template("inspections/checklist.html", location=location,
                                version=version, kind=kind, uuid=str(uuidlib.uuid4()),
@@ -52,9 +48,15 @@ def _submit(location, version, kind):
         uuid = str(uuidlib.UUID(uuid))
     except ValueError:
         abort(400)
-    previous = services.existing_inspection(uuid)
-    if previous is not None and previous.inspector_id == current_user.id:
-        # A double tap or a retry: the first one stands.
+    try:
+        previous = services.repeated_submission(uuid, current_user, location)
+    except DomainError as e:  # nothing of this form can be stored under its UUID
+        return render_template("inspections/checklist.html", location=location,
+                               version=version, kind=kind, uuid=uuid,
+                               started_at=request.form.get("started_at", ""), answers={},
+                               errors={}, kept={}, error=e.message,
+                               note=request.form.get("note", ""), fresh=False), 400
+    if previous is not None:
         return redirect(url_for(".show", inspection_id=previous.id), 303)
     now = utcnow()
     watermark = watermark_for(location, current_user, now)
@@ -90,22 +92,12 @@ def _submit(location, version, kind):
                            error=error, note=request.form.get("note", ""), fresh=False), 400
 
 
-def get_inspection_or_404(inspection_id: int) -> Inspection:
-    inspection = db.first_or_404(
-        select(Inspection).where(Inspection.id == inspection_id).options(
-            selectinload(Inspection.results).selectinload(ItemResult.item),
-            selectinload(Inspection.results).selectinload(ItemResult.photos)))
-    if not sees_department(current_user, inspection.location.department_id):
-        abort(404)
-    return inspection
-
-
 @bp.get("/inspections/<int:inspection_id>")
 @require("inspections.view")
 def show(inspection_id):
-    inspection = get_inspection_or_404(inspection_id)
+    inspection = queries.get_visible_inspection(current_user, inspection_id)
     return render_template("inspections/show.html", inspection=inspection,
-                           hazards=queries.hazards_of(inspection))
+                           hazards=queries.hazards_of(inspection), workflow=workflow)
 
 
 @bp.get("/inspections")

@@ -4,8 +4,9 @@ from datetime import timedelta
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
+from werkzeug.exceptions import NotFound
 
-from app.common.permissions import sees_all_departments
+from app.common.permissions import can, sees_all_departments
 from app.common.sql import contains
 from app.extensions import db
 from app.locations.models import Location, LocationType
@@ -29,6 +30,15 @@ def list_locations(*, department_id=None, location_type_id=None, search=None,
         query = query.where(contains(Location.code, text) | contains(Location.name_zh, text)
                             | contains(Location.name_en, text))
     return list(db.session.scalars(query))
+
+
+def get_visible_location(user, code: str) -> Location:
+    """The place by code, in use or not, if `user` may view places (every department's places
+    are shown to all who may); else NotFound."""
+    location = db.session.scalar(select(Location).where(Location.code == code))
+    if location is None or not can(user, "locations.view"):
+        raise NotFound()
+    return location
 
 
 def location_types() -> list[LocationType]:

@@ -16,7 +16,6 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
-from sqlalchemy import select
 
 from app.auth.queries import departments
 from app.common import qr
@@ -32,14 +31,15 @@ from app.inspections.services import default_kind, may_inspect
 from app.locations import services
 from app.locations.forms import LocationForm
 from app.locations.models import Location
-from app.locations.queries import list_locations, location_by_token, location_types
+from app.locations.queries import (
+    get_visible_location,
+    list_locations,
+    location_by_token,
+    location_types,
+)
 from app.schedules.forms import owner_choices, owner_value, schedule_order
 
 bp = Blueprint("locations", __name__)
-
-
-def get_location_or_404(code: str) -> Location:
-    return db.first_or_404(select(Location).where(Location.code == code))
 
 
 @bp.get("/locations")
@@ -62,7 +62,7 @@ def index():
 @bp.get("/locations/<code>")
 @require("locations.view")
 def show(code):
-    return show_page(get_location_or_404(code))
+    return show_page(get_visible_location(current_user, code))
 
 
 def show_page(location: Location, *, error: DomainError | None = None,
@@ -93,7 +93,7 @@ def scan_url(location: Location) -> str:
 @bp.get("/locations/<code>/label.<any(png, svg):fmt>")
 @require("labels.print")
 def label(code, fmt):
-    location = get_location_or_404(code)
+    location = get_visible_location(current_user, code)
     args = (scan_url(location), location.code, location.name_zh, location.name_en)
     if fmt == "png":
         response = make_response(qr.label_png(*args))
@@ -114,7 +114,7 @@ def label(code, fmt):
 @require("locations.view")
 def risk_card(code):
     """一险一卡 as a sheet to post at a major hazard source, A4 or A5, with its QR label code."""
-    location = get_location_or_404(code)
+    location = get_visible_location(current_user, code)
     if not location.is_major_source:
         abort(404)
     size = "A5" if request.args.get("size", "").upper() == "A5" else "A4"
@@ -169,7 +169,7 @@ def create():
 @bp.route("/locations/<code>/edit", methods=["GET", "POST"])
 @require("admin.manage")
 def edit(code):
-    location = get_location_or_404(code)
+    location = get_visible_location(current_user, code)
     form = LocationForm(obj=location)
     if form.validate_on_submit():
         try:
@@ -187,7 +187,7 @@ def edit(code):
 @bp.post("/locations/<code>/rotate-token")
 @require("admin.manage")
 def rotate_token(code):
-    location = get_location_or_404(code)
+    location = get_visible_location(current_user, code)
     services.rotate_token(current_user, location)
     db.session.commit()
     flash(_("New QR token made: labels printed before no longer open %(code)s. Print new ones.",

@@ -12,7 +12,8 @@ from app.common.permissions import require, sees_all_departments
 from app.common.time import local_today
 from app.extensions import db
 from app.locations.models import Location
-from app.locations.views import get_location_or_404, show_page
+from app.locations.queries import get_visible_location
+from app.locations.views import show_page
 from app.schedules import queries
 from app.schedules.forms import parse_owner
 from app.schedules.models import InspectionSchedule
@@ -37,14 +38,14 @@ def coverage():
 @bp.post("/locations/<code>/schedules")
 @require("schedules.manage")
 def add(code):
-    return _save(get_location_or_404(code), None)
+    return _save(get_visible_location(current_user, code), None)
 
 
 @bp.post("/locations/<code>/schedules/<int:schedule_id>")
 @require("schedules.manage")
 def edit(code, schedule_id):
     """Change a schedule's frequency, who owes it, or stop it (schedules are never deleted)."""
-    location = get_location_or_404(code)
+    location = get_visible_location(current_user, code)
     schedule = db.session.get(InspectionSchedule, schedule_id)
     if schedule is None or schedule.location_id != location.id:
         abort(404)

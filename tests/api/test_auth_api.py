@@ -1,6 +1,7 @@
 """Who may call the API: sessions with their CSRF header, personal tokens, nobody else."""
 
 from app.auth.models import ApiToken
+from app.auth.tokens import create_api_token, live_api_token
 from app.extensions import db
 from tests.api.conftest import bearer, inspection_body
 from tests.factories import make_user
@@ -110,3 +111,11 @@ def test_nobody_revokes_another_persons_token(client, login):
     login()
     assert client.post(f"/account/tokens/{token.id}/revoke").status_code == 404
     assert token.revoked_at is None
+
+
+def test_looking_up_a_token_writes_nothing(app):
+    token, secret = create_api_token(make_user(), "sensor")
+    db.session.commit()
+    assert live_api_token(secret) is token
+    assert token.last_used_at is None
+    assert not db.session.dirty

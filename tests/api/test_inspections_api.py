@@ -116,6 +116,20 @@ def test_a_uuid_used_by_someone_else_is_a_conflict(client, place, api_user):
     assert count(Inspection) == 1
 
 
+def test_a_uuid_sent_again_for_another_place_is_a_conflict(client, place, api_user):
+    location, version = place
+    elsewhere = make_location(location_type=location.location_type)
+    db.session.commit()
+    _user, headers = api_user()
+    body = inspection_body(location, version)
+    client.post("/api/v1/inspections", json=body, headers=headers)
+    response = client.post("/api/v1/inspections", headers=headers,
+                           json=dict(body, location_token=elsewhere.qr_token))
+    assert response.status_code == 409
+    assert count(Inspection) == 1
+    assert db.session.scalar(select(Inspection)).location_id == location.id
+
+
 def test_a_lead_may_not_inspect_another_departments_place(client, place, api_user):
     location, version = place
     _lead, headers = api_user("dept_lead")
@@ -176,6 +190,14 @@ def test_the_checklist_of_a_place_lists_its_items(client, place, api_user):
     response = client.get(f"/api/v1/locations/{location.code}/checklist", headers=headers)
     assert response.json["version"]["id"] == version.id
     assert [i["id"] for i in response.json["version"]["items"]] == [i.id for i in version.items]
+
+
+def test_the_checklist_served_over_the_api_is_frozen(client, place, api_user):
+    location, version = place
+    _user, headers = api_user()
+    client.get(f"/api/v1/locations/{location.code}/checklist", headers=headers)
+    db.session.expire_all()
+    assert version.first_served_at is not None
 
 
 def test_a_place_is_found_by_its_label_token(client, place, api_user):

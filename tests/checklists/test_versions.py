@@ -137,3 +137,14 @@ def test_unknown_quick_pass_kind_is_refused(client, login):
     assert response.status_code == 400
     db.session.expire_all()
     assert template.quick_pass_kinds == "patrol"
+
+
+def test_forking_a_version_whose_items_are_not_loaded_warns_of_nothing(app, recwarn):
+    location = make_location()
+    template = make_template(location.location_type, items=2)
+    make_inspection(location, template.current_version, outcomes=("pass", "pass"))
+    db.session.commit()
+    db.session.expire_all()
+    fork = services.editable_version(make_user("admin"), template)
+    assert [w.message for w in recwarn] == []
+    assert [i.prompt_en for i in fork.items] == ["Item 1", "Item 2"]

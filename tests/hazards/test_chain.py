@@ -74,6 +74,7 @@ def test_chain_verifies_after_a_postgres_round_trip(tmp_path, monkeypatch, pg_da
         db.session.commit()
         db.session.remove()
         result = _verify(app)
+        db.session.remove()  # the command ran in this context: give its connection back
         db.engine.dispose()
     assert result.exit_code == 0, result.output
     assert "All 5 hazard events verified" in result.output

@@ -64,6 +64,7 @@ def _race(app, server, item_ids):
     with app.app_context():
         counts = (db.session.scalar(select(func.count()).select_from(Inspection)),
                   db.session.scalar(select(func.count()).select_from(Hazard)))
+        db.session.remove()  # give the connection back before the pool is closed
         db.engine.dispose()
     return statuses, counts
 

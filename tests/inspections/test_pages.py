@@ -235,6 +235,31 @@ def test_same_uuid_from_another_user_is_refused_and_changes_nothing(client, logi
     assert db.session.scalar(select(Inspection)).inspector_id == first_user.id
 
 
+def test_same_uuid_sent_again_by_the_same_person_shows_the_first_inspection(client, login,
+                                                                            place):
+    login("inspector")
+    data = _form(place[1])
+    first = client.post("/locations/PWR-1F-01/inspect", data=data)
+    again = client.post("/locations/PWR-1F-01/inspect", data=data)
+    assert (again.status_code, again.location) == (303, first.location)
+    assert _count(Inspection) == 1
+
+
+def test_same_uuid_for_another_place_is_refused_and_changes_nothing(client, login, place):
+    location, version = place
+    make_location(code="PWR-2F-01", location_type=location.location_type,
+                  department=location.department)
+    db.session.commit()
+    login("inspector")
+    data = _form(version)
+    client.post("/locations/PWR-1F-01/inspect", data=data)
+    response = client.post("/locations/PWR-2F-01/inspect", data=data)
+    assert response.status_code == 400
+    assert "for another place" in response.text
+    assert _count(Inspection) == 1
+    assert db.session.scalar(select(Inspection)).location_id == location.id
+
+
 def test_lead_cannot_inspect_another_departments_place(client, login, place):
     login("dept_lead", department=make_department())
     assert "Start inspection" not in client.get("/locations/PWR-1F-01").text
