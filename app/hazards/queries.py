@@ -9,6 +9,7 @@ from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from app.auth.models import User
 from app.auth.queries import departments
 from app.common.forms import record_id
+from app.common.pages import Page, paginate
 from app.common.permissions import can, scope_to_department
 from app.common.sql import contains
 from app.common.time import local_to_utc, parse_month
@@ -56,7 +57,6 @@ def is_complete_commitments(hazard: Hazard) -> bool:
     ))
 
 
-PAGE_SIZE = 25
 # What waits on whom: the statuses in which the department does the work.
 DEPARTMENT_WORK = ("assigned", "rectifying")
 
@@ -129,29 +129,19 @@ def month_bounds(first: date) -> tuple[datetime, datetime]:
             local_to_utc(datetime.combine(following, time())))
 
 
-@dataclass
-class Page:
-    rows: list[tuple[Hazard, bool]]  # each hazard, and whether an extension request waits
-    total: int
-    number: int
-    pages: int
-
-
 def _pending_extension():
     return exists().where(DeadlineExtension.hazard_id == Hazard.id,
                           DeadlineExtension.status == "pending")
 
 
 def _page(base, number: int, order) -> Page:
-    """One page of `base` (a select of Hazard): a count and one query for the rows."""
-    total = db.session.scalar(select(func.count()).select_from(base.subquery()))
-    pages = max(1, -(-total // PAGE_SIZE))
-    number = min(number, pages)
-    query = (base.add_columns(_pending_extension())
-             .options(contains_eager(Hazard.location), joinedload(Hazard.department),
-                      joinedload(Hazard.responsible))
-             .order_by(*order).limit(PAGE_SIZE).offset((number - 1) * PAGE_SIZE))
-    return Page([tuple(row) for row in db.session.execute(query)], total, number, pages)
+    """One page of `base` (a select of Hazard): each hazard, and whether an extension request
+    waits."""
+    return paginate(base, number, lambda query: (
+        query.add_columns(_pending_extension())
+        .options(contains_eager(Hazard.location), joinedload(Hazard.department),
+                 joinedload(Hazard.responsible))
+        .order_by(*order)))
 
 
 SOONEST_DEADLINE = (Hazard.deadline_on.is_(None), Hazard.deadline_on, Hazard.found_at, Hazard.id)
