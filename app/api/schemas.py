@@ -6,7 +6,7 @@ from flask import url_for
 from flask_smorest.fields import Upload
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from app.common.forms import MAX_ID
+from app.common.forms import MAX_ID, TEXT_MAX
 from app.common.time import local_today
 from app.common.vocab import (
     CANCEL_REASONS,
@@ -17,7 +17,6 @@ from app.common.vocab import (
     OUTCOMES,
 )
 
-TEXT_MAX = 2000
 ID_RANGE = validate.Range(min=1, max=MAX_ID)
 # A reading a person types; beyond this it is a slip of the thumb, not a measurement.
 NUMBER_LIMIT = 1e12

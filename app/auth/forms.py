@@ -61,3 +61,12 @@ class NewUserForm(UserForm):
 
 class ResetPasswordForm(FlaskForm):
     password = PasswordField(_l("New password"), [DataRequired(), Length(max=200)])
+
+
+# The name's rules (needed, how long) are the service's (app/auth/tokens.py).
+class ApiTokenForm(FlaskForm):
+    name = StringField()
+
+
+class UnlockForm(FlaskForm):
+    next = HiddenField()

@@ -8,18 +8,20 @@ from limits.errors import StorageError
 
 from app.auth import logins, queries, services, tokens
 from app.auth.forms import (
+    ApiTokenForm,
     ChangePasswordForm,
     DepartmentForm,
     LoginForm,
     NewUserForm,
     ResetPasswordForm,
+    UnlockForm,
     UserForm,
 )
 from app.auth.models import ApiToken, Department, User
 from app.auth.passwords import min_length
 from app.auth.throttle import client_address, login_throttle, minutes_to_wait
 from app.common.errors import DomainError
-from app.common.forms import form_status, safe_next, show_domain_error
+from app.common.forms import form_status, safe_next, show_domain_error, undo_refused
 from app.common.permissions import require
 from app.extensions import db
 
@@ -40,7 +42,7 @@ def login():
                                       address=client_address())
     except StorageError:
         # The shared throttle storage (Redis) is unreachable: refuse rather than stop counting.
-        db.session.rollback()
+        undo_refused()
         form.form_errors.append(_("Logging in is not possible for a moment. Try again in a "
                                   "minute; if it goes on, tell the administrator."))
         page = render_template("auth/login.html", form=form)
@@ -112,17 +114,18 @@ def change_password():
 @login_required
 def api_tokens():
     """Personal API tokens: for an integration that calls the JSON API as this user."""
-    error, secret = None, None
-    if request.method == "POST":
+    error, secret, form = None, None, ApiTokenForm()
+    if form.validate_on_submit():
         try:
-            token, secret = tokens.create_api_token(current_user, request.form.get("name", ""))
+            token, secret = tokens.create_api_token(current_user, form.name.data or "")
         except DomainError as e:
+            undo_refused()
             error = e
         else:
             db.session.commit()
     page = render_template("auth/tokens.html", tokens=tokens.tokens_of(current_user),
                            secret=secret, error=error,
-                           name=request.form.get("name", "") if error else "")
+                           name=form.name.data or "" if error else "")
     return page, 400 if error else 200
 
 
@@ -156,17 +159,17 @@ def users():
 @bp.post("/admin/users/<int:user_id>/unlock")
 @require("admin.manage")
 def unlock_user(user_id):
-    user = db.get_or_404(User, user_id)
+    user, form = db.get_or_404(User, user_id), UnlockForm()
     try:
         logins.unlock(current_user, user)
     except StorageError:
-        db.session.rollback()
+        undo_refused()
         flash(_("The login counters cannot be reached just now; nothing was unlocked. Try "
                 "again in a minute."), "error")
         return redirect(url_for(".users"))
     db.session.commit()
     flash(_("%(name)s can log in again.", name=user.username), "success")
-    return redirect(safe_next(request.form.get("next")) or url_for(".users"))
+    return redirect(safe_next(form.next.data) or url_for(".users"))
 
 
 def _department(form):

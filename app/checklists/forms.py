@@ -51,3 +51,7 @@ class ItemForm(FlaskForm):
 
     def item_fields(self) -> dict:
         return {name: f.data for name, f in self._fields.items() if name != "csrf_token"}
+
+
+class MoveItemForm(FlaskForm):
+    direction = StringField()  # "up", or else down

@@ -1,16 +1,16 @@
 """Administrators' checklist pages: templates, their items, their version history."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.checklists import services
-from app.checklists.forms import ItemForm, RenameForm, TemplateForm
+from app.checklists.forms import ItemForm, MoveItemForm, RenameForm, TemplateForm
 from app.checklists.models import ChecklistTemplate, ChecklistVersion
 from app.common.errors import DomainError
-from app.common.forms import choices, form_status, show_domain_error
+from app.common.forms import choices, form_status, show_domain_error, undo_refused
 from app.common.permissions import require
 from app.extensions import db
 from app.locations.models import LocationType
@@ -129,6 +129,7 @@ def remove_item(template_id, position):
     try:
         services.remove_item(current_user, template, position)
     except DomainError as e:
+        undo_refused()
         flash(e.message, "error")
     else:
         db.session.commit()
@@ -140,10 +141,11 @@ def remove_item(template_id, position):
 @require("admin.manage")
 def move_item(template_id, position):
     template = db.get_or_404(ChecklistTemplate, template_id)
-    offset = -1 if request.form.get("direction") == "up" else 1
+    offset = -1 if MoveItemForm().direction.data == "up" else 1
     try:
         services.move_item(current_user, template, position, offset)
     except DomainError as e:
+        undo_refused()
         flash(e.message, "error")
     else:
         db.session.commit()

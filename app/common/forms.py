@@ -5,8 +5,10 @@ from urllib.parse import urlsplit
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Length
 
 from app.common.errors import DomainError
+from app.extensions import db
 
 
 def choices(pairs) -> list[SelectChoice]:
@@ -16,6 +18,38 @@ def choices(pairs) -> list[SelectChoice]:
 
 # The largest id a database integer column holds on every engine we run on.
 MAX_ID = 2**31 - 1
+
+# The longest note, description or reason a page or the API takes; longer text is refused
+# beside its field, never cut.
+TEXT_MAX = 2000
+# The rectification plan's measures, contingency plan and interim controls.
+PLAN_TEXT_MAX = 4000
+
+
+TOO_LONG = _l(
+    "At most %(max)d characters, and this has %(length)d: shorten it and send it again.")
+
+
+def text_length(limit: int = TEXT_MAX) -> Length:
+    """The validator for a text a person writes: at most `limit` characters."""
+    return Length(max=limit, message=TOO_LONG)
+
+
+def any_id(value) -> int | None:
+    """A form filter: a database id, or None for anything else (the field is then unset)."""
+    try:
+        return record_id(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def one_line_breaks(value):
+    """A textarea's line breaks as one character each, as the browser counted them for
+    `maxlength` (a form sends each as CR LF)."""
+    return value.replace("\r\n", "\n") if isinstance(value, str) else value
+
+
+TEXT_FILTERS = [one_line_breaks]
 
 
 def record_id(value) -> int:
@@ -51,8 +85,25 @@ def form_status(form) -> int:
     return 400 if form.is_submitted() and (form.errors or form.form_errors) else 200
 
 
+def undo_refused() -> None:
+    """The one rule when a page refuses a request: roll back what it flushed before the page is
+    shown again, so that nothing half done is shown, or committed by a later write."""
+    db.session.rollback()
+
+
+def refusal(form) -> DomainError:
+    """The first thing a form's validation refused, as a DomainError naming its field (for the
+    pages whose templates show one error beside its field)."""
+    for name, errors in form.errors.items():
+        if errors:
+            return DomainError(errors[0], name)
+    return DomainError(form.form_errors[0] if form.form_errors else "")
+
+
 def show_domain_error(form, error: DomainError) -> None:
-    """Put a service's refusal beside the field it names, or above the form."""
+    """Put a service's refusal beside the field it names, or above the form, after undoing what
+    the refused request flushed."""
+    undo_refused()
     field = getattr(form, error.field, None) if error.field else None
     if field is not None:
         field.errors = [*field.errors, error.message]

@@ -1,13 +1,17 @@
-"""Reading hazard forms: dates, money and the photos that come with a move."""
+"""Reading hazard forms: the card's and the report's fields, dates, money and the photos that
+come with a move."""
 
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, StringField, TextAreaField
 
 from app.auth.models import User
 from app.common.errors import DomainError
+from app.common.forms import PLAN_TEXT_MAX, TEXT_FILTERS, text_length
 from app.common.time import FIRST_YEAR, LAST_YEAR
 from app.extensions import db
 from app.photos.pipeline import PhotoRejected, ProcessedPhoto, Watermark
@@ -91,3 +95,52 @@ def parse_photos(form, files, watermark: Watermark, key: str, *, field: str = "p
 
 def move_form_key(user_id: int, hazard_id: int, action: str) -> str:
     return f"{user_id}/hazard/{hazard_id}/{action}"
+
+
+# The card's forms. Their templates show one refusal beside its field (`refusal(form)`); dates,
+# money and the responsible person are read by the functions above, which name their field.
+class MoveForm(FlaskForm):
+    """What a workflow move may carry; which of it a move needs is the workflow's rule."""
+
+    note = TextAreaField(validators=[text_length()], filters=TEXT_FILTERS)
+    reason = StringField(validators=[text_length()])
+    responsible_id = StringField()
+    deadline_on = StringField()
+    next = HiddenField()
+
+
+class PlanForm(FlaskForm):
+    measures = TextAreaField(validators=[text_length(PLAN_TEXT_MAX)], filters=TEXT_FILTERS)
+    funds_yuan = StringField()
+    contingency_plan = TextAreaField(validators=[text_length(PLAN_TEXT_MAX)],
+                                     filters=TEXT_FILTERS)
+    interim_controls = TextAreaField(validators=[text_length(PLAN_TEXT_MAX)],
+                                     filters=TEXT_FILTERS)
+
+
+class ExtensionForm(FlaskForm):
+    deadline_on = StringField()
+    reason = TextAreaField(validators=[text_length()], filters=TEXT_FILTERS)
+
+
+class DecisionForm(FlaskForm):
+    decision = StringField()
+    note = TextAreaField(validators=[text_length()], filters=TEXT_FILTERS)
+
+
+class AmendForm(FlaskForm):
+    level = StringField()
+    description = TextAreaField(validators=[text_length()], filters=TEXT_FILTERS)
+    next = HiddenField()
+
+
+class ReportForm(FlaskForm):
+    """A hazard reported straight from a phone (its photos are read apart)."""
+
+    level = StringField()
+    description = TextAreaField(validators=[text_length()], filters=TEXT_FILTERS)
+    category = StringField(validators=[text_length(60)],
+                           filters=[lambda value: value.strip() if value else value])
+    fixed_on_site = StringField()
+    fix_note = TextAreaField(validators=[text_length()], filters=TEXT_FILTERS)
+    form_id = HiddenField()

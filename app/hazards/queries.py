@@ -10,6 +10,7 @@ from werkzeug.exceptions import NotFound
 from app.auth.models import User
 from app.auth.queries import departments
 from app.common.forms import record_id
+from app.common.pages import Page, paginate
 from app.common.permissions import can, scope_to_department, sees_department
 from app.common.sql import contains
 from app.common.time import local_day_start, parse_month
@@ -48,7 +49,6 @@ def open_hazards(user, *, location=None, limit: int = 10) -> list[Hazard]:
     return list(db.session.scalars(scope_to_department(query, user, Hazard.department_id)))
 
 
-PAGE_SIZE = 25
 # What waits on whom: the statuses in which the department does the work.
 DEPARTMENT_WORK = ("assigned", "rectifying")
 
@@ -120,29 +120,19 @@ def month_bounds(first: date) -> tuple[datetime, datetime]:
     return local_day_start(first), local_day_start(following)
 
 
-@dataclass
-class Page:
-    rows: list[tuple[Hazard, bool]]  # each hazard, and whether an extension request waits
-    total: int
-    number: int
-    pages: int
-
-
 def _pending_extension():
     return exists().where(DeadlineExtension.hazard_id == Hazard.id,
                           DeadlineExtension.status == "pending")
 
 
 def _page(base, number: int, order) -> Page:
-    """One page of `base` (a select of Hazard): a count and one query for the rows."""
-    total = db.session.scalar(select(func.count()).select_from(base.subquery()))
-    pages = max(1, -(-total // PAGE_SIZE))
-    number = min(number, pages)
-    query = (base.add_columns(_pending_extension())
-             .options(contains_eager(Hazard.location), joinedload(Hazard.department),
-                      joinedload(Hazard.responsible))
-             .order_by(*order).limit(PAGE_SIZE).offset((number - 1) * PAGE_SIZE))
-    return Page([tuple(row) for row in db.session.execute(query)], total, number, pages)
+    """One page of `base` (a select of Hazard): each hazard, and whether an extension request
+    waits."""
+    return paginate(base, number, lambda query: (
+        query.add_columns(_pending_extension())
+        .options(contains_eager(Hazard.location), joinedload(Hazard.department),
+                 joinedload(Hazard.responsible))
+        .order_by(*order)))
 
 
 SOONEST_DEADLINE = (Hazard.deadline_on.is_(None), Hazard.deadline_on, Hazard.found_at, Hazard.id)

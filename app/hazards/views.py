@@ -18,14 +18,20 @@ from sqlalchemy import select
 
 from app.common import qr
 from app.common.errors import DomainError
-from app.common.forms import record_id, safe_next
+from app.common.forms import record_id, refusal, safe_next, undo_refused
 from app.common.permissions import require
 from app.common.time import local_today, utcnow
 from app.common.urls import public_url
 from app.extensions import db
 from app.hazards import queries, workflow
 from app.hazards.forms import (
+    AmendForm,
+    DecisionForm,
+    ExtensionForm,
+    MoveForm,
     MovePhotos,
+    PlanForm,
+    ReportForm,
     move_form_key,
     parse_date,
     parse_funds,
@@ -85,7 +91,7 @@ def render_card(number: str, *, error: DomainError | None = None, action: str | 
 
 
 def _refused(number: str, error: DomainError, action: str, kept=()):
-    db.session.rollback()
+    undo_refused()
     # A wrong or missing input is the person's to fix (400); who is asking, 403; otherwise
     # the card's state refused it (409).
     status = 400 if error.field else 403 if error.forbidden else 409
@@ -109,20 +115,22 @@ def move(number, action):
         workflow.check_move(hazard, action, current_user)
     except DomainError as e:
         return _refused(number, e, action)
+    form = MoveForm()
     key = move_form_key(current_user.id, hazard.id, action)
     photos = (parse_photos(request.form, request.files, _watermark(hazard.location), key)
               if workflow.takes_after_photos(action) else MovePhotos())
     try:
         if photos.error:
             raise DomainError(photos.error, "photos")
+        if not form.validate():
+            raise refusal(form)
         responsible = deadline_on = None
         if action == "assign":
-            responsible = responsible_from(request.form.get("responsible_id"))
-            deadline_on = parse_date(request.form.get("deadline_on"), "deadline_on")
+            responsible = responsible_from(form.responsible_id.data)
+            deadline_on = parse_date(form.deadline_on.data, "deadline_on")
         workflow.apply(
-            hazard, action, actor=current_user, note=request.form.get("note", "")[:2000],
-            responsible=responsible, deadline_on=deadline_on,
-            reason=request.form.get("reason"),
+            hazard, action, actor=current_user, note=form.note.data or "",
+            responsible=responsible, deadline_on=deadline_on, reason=form.reason.data,
             photos=[save_photo(p, current_user) for p in photos.photos])
     except DomainError as e:
         # Keep the photos only when the person can fix the form and send it again.
@@ -131,8 +139,7 @@ def move(number, action):
     db.session.commit()
     flash(_("%(number)s: %(action)s.", number=number, action=workflow.MOVES[action].label),
           "success")
-    return redirect(safe_next(request.form.get("next"))
-                    or url_for(".show", number=number), 303)
+    return redirect(safe_next(form.next.data) or url_for(".show", number=number), 303)
 
 
 @bp.post("/<number>/plan")
@@ -140,12 +147,14 @@ def move(number, action):
 def plan(number):
     """The rectification plan: the five commitments' fields and the interim controls."""
     hazard = queries.get_visible_hazard(current_user, number, for_update=True)
-    form = request.form
+    form = PlanForm()
     try:
-        workflow.plan(hazard, actor=current_user, measures=form.get("measures", "")[:4000],
-                      funds_yuan=parse_funds(form.get("funds_yuan")),
-                      contingency_plan=form.get("contingency_plan", "")[:4000],
-                      interim_controls=form.get("interim_controls", "")[:4000])
+        if not form.validate():
+            raise refusal(form)
+        workflow.plan(hazard, actor=current_user, measures=form.measures.data or "",
+                      funds_yuan=parse_funds(form.funds_yuan.data),
+                      contingency_plan=form.contingency_plan.data or "",
+                      interim_controls=form.interim_controls.data or "")
     except DomainError as e:
         return _refused(number, e, "plan")
     db.session.commit()
@@ -157,11 +166,14 @@ def plan(number):
 @require("hazards.rectify")
 def request_extension(number):
     hazard = queries.get_visible_hazard(current_user, number, for_update=True)
+    form = ExtensionForm()
     try:
+        if not form.validate():
+            raise refusal(form)
         workflow.request_extension(
             hazard, actor=current_user,
-            deadline_on=parse_date(request.form.get("deadline_on"), "deadline_on"),
-            reason=request.form.get("reason", "")[:2000])
+            deadline_on=parse_date(form.deadline_on.data, "deadline_on"),
+            reason=form.reason.data or "")
     except DomainError as e:
         return _refused(number, e, "extend")
     db.session.commit()
@@ -176,12 +188,15 @@ def decide_extension(number, extension_id):
     extension = db.session.get(DeadlineExtension, extension_id)
     if extension is None or extension.hazard_id != hazard.id:
         abort(404)
-    decision = request.form.get("decision")
+    form = DecisionForm()
+    decision = form.decision.data
     if decision not in ("approve", "refuse"):
         abort(400)
     try:
+        if not form.validate():
+            raise refusal(form)
         workflow.decide_extension(extension, actor=current_user, approve=decision == "approve",
-                                  note=request.form.get("note", "")[:2000])
+                                  note=form.note.data or "")
     except DomainError as e:
         return _refused(number, e, "decide")
     db.session.commit()
@@ -196,15 +211,17 @@ def decide_extension(number, extension_id):
 def amend(number):
     """The finder corrects level and description while the card is still only reported."""
     hazard = queries.get_visible_hazard(current_user, number, for_update=True)
+    form = AmendForm()
     try:
-        workflow.amend(hazard, actor=current_user, level=request.form.get("level", ""),
-                       description=request.form.get("description", "")[:2000])
+        if not form.validate():
+            raise refusal(form)
+        workflow.amend(hazard, actor=current_user, level=form.level.data or "",
+                       description=form.description.data or "")
     except DomainError as e:
         return _refused(number, e, "amend")
     db.session.commit()
     flash(_("Card %(number)s saved.", number=hazard.number), "success")
-    return redirect(safe_next(request.form.get("next"))
-                    or url_for(".show", number=number), 303)
+    return redirect(safe_next(form.next.data) or url_for(".show", number=number), 303)
 
 
 @bp.get("/<number>/print")
@@ -242,34 +259,38 @@ def _reportable_locations() -> list[Location]:
 
 
 def _report(location: Location):
-    form, watermark = request.form, _watermark(location)
-    fixed = form.get("fixed_on_site") == "1"
-    key = move_form_key(current_user.id, location.id, "report:" + form.get("form_id", "")[:40])
-    before = parse_photos(form, request.files, watermark, key, field="photos", kept="kept")
-    after = (parse_photos(form, request.files, watermark, key, field="after_photos",
+    form, watermark = ReportForm(), _watermark(location)
+    fixed = form.fixed_on_site.data == "1"
+    key = move_form_key(current_user.id, location.id,
+                        "report:" + (form.form_id.data or "")[:40])
+    before = parse_photos(request.form, request.files, watermark, key, field="photos",
+                          kept="kept")
+    after = (parse_photos(request.form, request.files, watermark, key, field="after_photos",
                           kept="kept_after") if fixed else MovePhotos())
     try:
         if before.error or after.error:
             raise DomainError(before.error or after.error, "photos")
         if not before.photos:
             raise DomainError(_("Add at least one photo of the hazard."), "photos")
-        level = form.get("level", "")
+        if not form.validate():
+            raise refusal(form)
+        level = form.level.data or ""
         if fixed and level != "general":
             raise DomainError(_("Only a general hazard can be closed as rectified on the spot."),
                               "level")
         hazard = workflow.report(
-            current_user, location=location, level=level,
-            description=form.get("description", "")[:2000],
-            category=form.get("category", "").strip()[:60],
+            current_user, location=location, level=level, description=form.description.data or "",
+            category=form.category.data or "",
             photos=[save_photo(p, current_user) for p in before.photos])
         if fixed:
             workflow.apply(hazard, "fix_on_site", actor=current_user,
-                           note=form.get("fix_note", "")[:2000],
+                           note=form.fix_note.data or "",
                            photos=[save_photo(p, current_user) for p in after.photos])
     except DomainError as e:
-        db.session.rollback()
+        undo_refused()
         kept = {"photos": before.keep(key), "after": after.keep(key)}
-        return render_template("hazards/new.html", location=location, values=form, kept=kept,
+        return render_template("hazards/new.html", location=location, values=request.form,
+                               kept=kept,
                                error=e, form_id=uuid.uuid4().hex), 400
     db.session.commit()
     flash(_("Card %(number)s opened.", number=hazard.number), "success")

@@ -4,7 +4,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, StringField, TextAreaField
 
+from app.common.forms import TEXT_FILTERS, TEXT_MAX, TOO_LONG, any_id, text_length
 from app.inspections.services import Answer
 from app.photos.pipeline import PhotoRejected, Watermark
 from app.photos.refusals import photo_refusal
@@ -43,6 +46,18 @@ def parse_device_time(value: str | None) -> datetime | None:
     return parsed.astimezone(UTC).replace(tzinfo=None)
 
 
+class ChecklistForm(FlaskForm):
+    """The checklist's fixed fields. Each item's fields are named after the item, so
+    parse_checklist reads them, with their photos, from the same posted form."""
+
+    uuid = HiddenField()
+    version_id = HiddenField(filters=[any_id])
+    action = StringField()
+    started_at = HiddenField()
+    submitted_at = HiddenField()
+    note = TextAreaField(validators=[text_length()], filters=TEXT_FILTERS)
+
+
 def parse_checklist(version, form, files, watermark: Watermark, *, key: str, all_pass=False
                     ) -> ParsedChecklist:
     """Answers per item id; photos go through the pipeline here, before any database work.
@@ -51,8 +66,10 @@ def parse_checklist(version, form, files, watermark: Watermark, *, key: str, all
     for item in version.items:
         field = f"i{item.id}"
         answer = Answer(outcome=form.get(f"{field}-outcome") or None,
-                        text=form.get(f"{field}-text", "")[:2000],
-                        note=form.get(f"{field}-note", "")[:2000])
+                        text=form.get(f"{field}-text", ""), note=form.get(f"{field}-note", ""))
+        longest = max(len(answer.text), len(answer.note))
+        if longest > TEXT_MAX:
+            errors[item.id] = TOO_LONG % {"max": TEXT_MAX, "length": longest}
         raw = form.get(f"{field}-number", "").strip().replace(",", ".")
         if raw:
             try:

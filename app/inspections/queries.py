@@ -9,6 +9,7 @@ from werkzeug.exceptions import NotFound
 
 from app.auth.queries import departments
 from app.common.forms import record_id
+from app.common.pages import Page, paginate
 from app.common.permissions import scope_to_department, sees_department
 from app.common.time import local_day_bounds, local_day_start, parse_day
 from app.common.vocab import INSPECTION_KINDS
@@ -18,8 +19,6 @@ from app.inspections.models import Inspection, ItemResult
 from app.inspections.services import may_inspect
 from app.locations.models import Location
 from app.locations.queries import get_visible_location, list_locations
-
-PAGE_SIZE = 25
 
 
 def _failures():
@@ -105,14 +104,6 @@ class InspectionFilters:
         return {k: v for k, v in values.items() if v not in (None, "")}
 
 
-@dataclass
-class Page:
-    rows: list[tuple[Inspection, int]]
-    total: int
-    number: int
-    pages: int
-
-
 def inspection_page(user, filters: InspectionFilters) -> Page:
     """One page of the inspections the user may see that match `filters`, newest first."""
     conditions = []
@@ -136,18 +127,12 @@ def inspection_page(user, filters: InspectionFilters) -> Page:
     base = scope_to_department(
         select(Inspection).join(Inspection.location).where(and_(True, *conditions)),
         user, Location.department_id)
-    total = db.session.scalar(select(func.count()).select_from(base.subquery()))
-    pages = max(1, -(-total // PAGE_SIZE))
-    number = min(filters.page, pages)
-    query = (
-        base.add_columns(_failures())
+    # Each inspection, and how many of its items failed.
+    return paginate(base, filters.page, lambda query: (
+        query.add_columns(_failures())
         .options(joinedload(Inspection.location).joinedload(Location.department),
                  joinedload(Inspection.inspector))
-        .order_by(Inspection.received_at.desc(), Inspection.id.desc())
-        .limit(PAGE_SIZE).offset((number - 1) * PAGE_SIZE)
-    )
-    rows = [tuple(row) for row in db.session.execute(query)]
-    return Page(rows=rows, total=total, number=number, pages=pages)
+        .order_by(Inspection.received_at.desc(), Inspection.id.desc())))
 
 
 def filter_choices() -> dict:

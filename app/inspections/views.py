@@ -7,13 +7,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.common.errors import DomainError
+from app.common.forms import undo_refused
 from app.common.permissions import require
 from app.common.time import utcnow
 from app.common.vocab import INSPECTION_KINDS
 from app.extensions import db
 from app.hazards import workflow
 from app.inspections import queries, services
-from app.inspections.forms import form_key, parse_checklist, parse_device_time
+from app.inspections.forms import ChecklistForm, form_key, parse_checklist, parse_device_time
 from app.photos.watermark import watermark_for
 
 bp = Blueprint("inspections", __name__)
@@ -25,11 +26,12 @@ def checklist(code):
     kind = request.values.get("kind") or services.default_kind(current_user)
     if kind not in INSPECTION_KINDS:
         kind = services.default_kind(current_user)
+    form = ChecklistForm()
     try:
         if request.method == "GET":
             version = services.serve_checklist(location, utcnow())
         else:
-            version = services.version_for(location, request.form.get("version_id", type=int))
+            version = services.version_for(location, form.version_id.data)
     except DomainError as e:
         return render_template("inspections/no_checklist.html", location=location,
                                error=e), 409
@@ -39,11 +41,11 @@ def checklist(code):
                                version=version, kind=kind, uuid=str(uuidlib.uuid4()),
                                started_at=utcnow().isoformat() + "Z", answers={}, errors={},
                                kept={}, fresh=True)
-    return _submit(location, version, kind)
+    return _submit(location, version, kind, form)
 
 
-def _submit(location, version, kind):
-    uuid = request.form.get("uuid", "")
+def _submit(location, version, kind, form: ChecklistForm):
+    uuid = form.uuid.data or ""
     try:
         uuid = str(uuidlib.UUID(uuid))
     except ValueError:
@@ -53,29 +55,30 @@ def _submit(location, version, kind):
     except DomainError as e:  # nothing of this form can be stored under its UUID
         return render_template("inspections/checklist.html", location=location,
                                version=version, kind=kind, uuid=uuid,
-                               started_at=request.form.get("started_at", ""), answers={},
+                               started_at=form.started_at.data or "", answers={},
                                errors={}, kept={}, error=e.message,
-                               note=request.form.get("note", ""), fresh=False), 400
+                               note=form.note.data or "", fresh=False), 400
     if previous is not None:
         return redirect(url_for(".show", inspection_id=previous.id), 303)
     now = utcnow()
     watermark = watermark_for(location, current_user, now)
-    all_pass = (request.form.get("action") == "all_pass"
+    all_pass = (form.action.data == "all_pass"
                 and version.template.allows_quick_pass(kind))
     parsed = parse_checklist(version, request.form, request.files, watermark, all_pass=all_pass,
                              key=form_key(current_user.id, location.id, uuid))
     errors, error = dict(parsed.errors), None
-    if not errors:
+    if form.validate() and not errors:
         try:
             inspection, created = services.submit_inspection(
                 current_user, location=location, version=version, kind=kind, uuid=uuid,
-                answers=parsed.answers, note=request.form.get("note", "")[:2000],
-                started_at=parse_device_time(request.form.get("started_at")),
-                submitted_at=parse_device_time(request.form.get("submitted_at")), now=now)
+                answers=parsed.answers, note=form.note.data or "",
+                started_at=parse_device_time(form.started_at.data),
+                submitted_at=parse_device_time(form.submitted_at.data), now=now)
         except services.AnswerErrors as e:
+            undo_refused()
             errors, error = e.by_item, e.message
         except DomainError as e:
-            db.session.rollback()
+            undo_refused()
             error = e.message
         else:
             db.session.commit()
@@ -87,9 +90,10 @@ def _submit(location, version, kind):
             return redirect(url_for(".show", inspection_id=inspection.id), 303)
     error = error or _("Some items need your attention; see the messages beside them.")
     return render_template("inspections/checklist.html", location=location, version=version,
-                           kind=kind, uuid=uuid, started_at=request.form.get("started_at", ""),
+                           kind=kind, uuid=uuid, started_at=form.started_at.data or "",
                            answers=parsed.answers, errors=errors, kept=parsed.keep_photos(),
-                           error=error, note=request.form.get("note", ""), fresh=False), 400
+                           error=error, note=form.note.data or "", note_errors=form.note.errors,
+                           fresh=False), 400
 
 
 @bp.get("/inspections/<int:inspection_id>")

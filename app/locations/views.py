@@ -175,7 +175,6 @@ def edit(code):
         try:
             services.save_location(current_user, location, **_location_fields(form))
         except DomainError as e:
-            db.session.rollback()
             show_domain_error(form, e)
         else:
             db.session.commit()

@@ -1,6 +1,6 @@
 """Home page and language switch."""
 
-from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, redirect, render_template, session, url_for
 from flask_login import current_user, login_required
 
 from app.auth.services import set_locale
@@ -10,6 +10,7 @@ from app.common.time import local_today
 from app.extensions import db
 from app.hazards.queries import hazard_counts, my_work_page, open_hazards
 from app.inspections.queries import recent_inspections
+from app.main.forms import LanguageForm
 
 bp = Blueprint("main", __name__)
 
@@ -30,13 +31,14 @@ def index():
 @bp.post("/language")
 def set_language():
     """Switch language: kept on the account when logged in, in the session otherwise."""
-    lang = request.form.get("lang")
+    form = LanguageForm()
+    lang = form.lang.data
     if lang in current_app.config["LANGUAGES"]:
         session["lang"] = lang
         if current_user.is_authenticated:
             set_locale(current_user, lang)
             db.session.commit()
-    return redirect(safe_next(request.form.get("next")) or url_for("main.index"))
+    return redirect(safe_next(form.next.data) or url_for("main.index"))
 
 
 @bp.get("/admin")

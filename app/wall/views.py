@@ -24,6 +24,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.common.errors import DomainError
+from app.common.forms import undo_refused
 from app.common.permissions import require
 from app.common.time import local_today
 from app.common.urls import public_url
@@ -31,6 +32,7 @@ from app.extensions import db
 from app.photos.store import photo_store
 from app.wall import services
 from app.wall.data import shown_thumbnails, wall_data
+from app.wall.forms import DisplayForm
 from app.wall.models import DisplayToken
 
 bp = Blueprint("wall", __name__)
@@ -112,12 +114,12 @@ def thumbnail(token, sha256):
 @require("displays.manage")
 def displays():
     """Wall screens: make a token for a TV, see which exist, revoke one."""
-    error = None
-    if request.method == "POST":
+    error, form = None, DisplayForm()
+    if form.validate_on_submit():
         try:
-            display = services.create_display(current_user, request.form.get("name", ""))
+            display = services.create_display(current_user, form.name.data or "")
         except DomainError as e:
-            db.session.rollback()
+            undo_refused()
             error = e
         else:
             db.session.commit()
@@ -128,7 +130,8 @@ def displays():
         DisplayToken.revoked_at.is_not(None), DisplayToken.created_at.desc())).all()
     addresses = {d.id: public_url(url_for(".screen", token=d.token)) for d in rows}
     return render_template("wall/displays.html", displays=rows, addresses=addresses,
-                           error=error, values=request.form), 400 if error else 200
+                           error=error, values={"name": form.name.data or ""}
+                           ), 400 if error else 200
 
 
 @bp.post("/displays/<int:display_id>/revoke")

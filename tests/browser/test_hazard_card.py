@@ -100,3 +100,21 @@ def test_report_a_hazard_from_the_phone_and_fix_it_on_the_spot(page, live_server
     assert "已销号" in head and "现场整改" in head
     assert len(_all_images_loaded(page, ".before-after img")) == 2
     shot(page, "hazard-reported-fixed-on-the-spot")
+
+
+def test_an_over_long_description_is_refused_beside_it_not_cut(page, live_server, shot,
+                                                                 tmp_path):
+    before = tmp_path / "before.jpg"
+    before.write_bytes(jpeg(1200, 900, color=(160, 60, 50)))
+    log_in(page, live_server["url"], "guard1")
+    page.goto(f"{live_server['url']}/hazards/new?location=PWR-1F-01")
+    page.set_input_files("input[name=photos]", str(before))
+    # A page kept from before the limit, or a browser that ignores maxlength, sends it all.
+    page.eval_on_selector("textarea[name=description]", "t => t.removeAttribute('maxlength')")
+    page.fill("textarea[name=description]", "纸" * 2001)
+    page.click("button.primary.big")
+    error = page.locator("#description-err")
+    assert "最多 2000 个字" in error.inner_text()
+    assert len(page.input_value("textarea[name=description]")) == 2001
+    error.scroll_into_view_if_needed()
+    shot(page, "hazard-report-description-too-long", full_page=False)

@@ -5,10 +5,10 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from app.common.pages import PAGE_SIZE
 from app.common.time import local_today
 from app.extensions import db
 from app.hazards import workflow
-from app.hazards.queries import PAGE_SIZE
 from tests.factories import (
     make_department,
     make_hazard,
