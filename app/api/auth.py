@@ -6,10 +6,9 @@ pages' forms carry their token; a token's need not, since a browser never adds i
 """
 
 from flask import current_app, g, request
-from flask_babel import gettext as _
-from flask_smorest import abort
 
 from app.api.errors import is_api_request
+from app.api.problems import problem
 from app.auth.tokens import user_for_api_token
 from app.extensions import csrf
 
@@ -25,7 +24,7 @@ def authenticate_api_request() -> None:
         scheme, _sep, secret = header.partition(" ")
         user = user_for_api_token(secret.strip()) if scheme.lower() == "bearer" else None
         if user is None:
-            abort(401, message=_("This API token is not valid or was revoked."))
+            problem("auth.token_invalid")
         g._login_user = user  # Flask-Login's current user for this request only
         return
     if request.method not in SAFE_METHODS and current_app.config.get("WTF_CSRF_ENABLED", True):
