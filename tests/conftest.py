@@ -8,11 +8,12 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from flask import g, has_app_context
+from flask import g, has_app_context, request, request_finished
 from flask.testing import FlaskClient
 from flask_babel import force_locale
 
 from app import create_app
+from app.api.problems import PROBLEMS
 from app.extensions import db
 from tests.factories import make_user
 
@@ -44,11 +45,24 @@ class FreshRequestClient(FlaskClient):
 
 @pytest.fixture
 def client(app):
-    """A test client whose browser asks for English (tests of Chinese ask for it themselves)."""
+    """A test client whose browser asks for English (tests of Chinese ask for it themselves).
+    Every API refusal it receives must carry a catalogued code with its status."""
     app.test_client_class = FreshRequestClient
     client = app.test_client()
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
-    return client
+    uncatalogued = []
+
+    def check_code(_sender, response, **_extra):
+        if request.path.startswith("/api/v1/") and response.status_code >= 400:
+            body = response.get_json(silent=True) or {}
+            problem = PROBLEMS.get(body.get("code"))
+            if problem is None or body.get("status") != response.status_code or (
+                    problem.status != response.status_code):
+                uncatalogued.append((request.method, request.path, response.status_code, body))
+
+    with request_finished.connected_to(check_code, app):
+        yield client
+    assert not uncatalogued, f"API refusals without a catalogued code: {uncatalogued}"
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from flask_smorest import Api
 
 from app.api.auth import authenticate_api_request
 from app.api.errors import API_PREFIX, error_response, is_api_request
+from app.api.problems import ErrorSchema, catalogue_table
 from app.extensions import csrf
 
 SETTINGS = {
@@ -27,10 +28,13 @@ DESCRIPTION = """Hospital safety inspections and hazard rectification.
 Log in through the pages (session cookie; writes then need the `X-CSRFToken` header from
 `GET /api/v1/me`), or send `Authorization: Bearer <token>` with a personal API token made at
 /account/tokens. Every call has exactly the rights of its user's role on the pages.
-Errors are JSON: `{"code", "status", "message", "errors"}`."""
+Errors are JSON: `{"code", "status", "message", "errors"}`; `code` is stable (the `Error`
+schema lists every one), `message` is for the person."""
 
 
 class SafeRoundApi(Api):
+    ERROR_SCHEMA = ErrorSchema
+
     def handle_http_exception(self, error):
         # flask-smorest registers this for the whole app; the pages keep their HTML errors.
         if not is_api_request():
@@ -54,6 +58,8 @@ def init_api(app: Flask) -> Api:
     for module in (me, locations, checklists, inspections, photos, hazards, wall):
         api.register_blueprint(module.blp)
         csrf.exempt(module.blp)  # session writes are checked in authenticate_api_request
+    api.spec.components.schemas["Error"]["description"] = (
+        "Every refusal, by its stable `code`:\n\n" + catalogue_table())
     app.before_request(authenticate_api_request)
     # Same address and endpoint, our page: flask-smorest's starts Swagger UI inline.
     app.view_functions["api-docs.openapi_swagger_ui"] = docs_page

@@ -6,10 +6,9 @@ pages' forms carry their token; a token's need not, since a browser never adds i
 """
 
 from flask import current_app, g, request
-from flask_babel import gettext as _
-from flask_smorest import abort
 
 from app.api.errors import is_api_request
+from app.api.problems import problem
 from app.auth.tokens import live_api_token, note_api_token_used
 from app.extensions import csrf, db
 
@@ -25,7 +24,7 @@ def authenticate_api_request() -> None:
         scheme, _sep, secret = header.partition(" ")
         token = live_api_token(secret.strip()) if scheme.lower() == "bearer" else None
         if token is None:
-            abort(401, message=_("This API token is not valid or was revoked."))
+            problem("auth.token_invalid")
         note_api_token_used(token)
         db.session.commit()  # kept even if the request itself is later refused
         g._login_user = token.user  # Flask-Login's current user for this request only

@@ -71,6 +71,6 @@ class MoveView(MethodView):
                 photos=claim_staged_photos(current_user, data["photos"], "photos"))
         except DomainError as e:
             db.session.rollback()
-            refuse(e)
+            refuse(e, "hazard.move_not_allowed", forbidden="hazard.move_forbidden")
         db.session.commit()
         return _detail(number)

@@ -4,10 +4,11 @@ from flask import request, url_for
 from flask.views import MethodView
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 
 from app.api import schemas
 from app.api.errors import abort_label_replaced, refuse
+from app.api.problems import problem
 from app.common.errors import DomainError
 from app.common.permissions import require_api
 from app.common.time import utcnow
@@ -57,11 +58,14 @@ class InspectionsView(MethodView):
         try:
             previous = services.repeated_submission(uuid, current_user, location)
         except DomainError as e:
-            refuse(e)
+            refuse(e, "inspection.uuid_conflict")
         if previous is not None:
             return created_body(previous), 200
         try:
             version = services.version_for(location, data["version_id"])
+        except DomainError as e:
+            refuse(e, "checklist.unavailable")
+        try:
             answers = _answers(version, data["answers"])
             inspection, created = services.submit_inspection(
                 current_user, location=location, version=version,
@@ -70,11 +74,11 @@ class InspectionsView(MethodView):
                 submitted_at=data["submitted_at"], now=utcnow())
         except services.AnswerErrors as e:
             db.session.rollback()
-            abort(422, message=e.message,
-                  errors={"answers": {str(k): [v] for k, v in e.by_item.items()}})
+            problem("validation.invalid_answers", message=e.message,
+                    errors={"answers": {str(k): [v] for k, v in e.by_item.items()}})
         except DomainError as e:
             db.session.rollback()
-            refuse(e)
+            refuse(e, "inspection.refused", forbidden="inspection.place_forbidden")
         db.session.commit()
         return created_body(inspection), 201 if created else 200
 
@@ -96,8 +100,7 @@ def _answers(version, given: list[dict]) -> dict[int, Answer]:
         answers[item_id] = Answer(outcome=entry["outcome"], number=entry["number"],
                                   text=entry["text"], note=entry["note"], photos=photos)
     if problems:
-        abort(422, message=_("Some items need your attention; see the messages beside them."),
-              errors={"answers": problems})
+        problem("validation.invalid_answers", errors={"answers": problems})
     return answers
 
 

@@ -1,11 +1,12 @@
 """Locations over the API: the list, one by code, and the one a QR label's token opens."""
 
 from flask.views import MethodView
-from flask_babel import gettext as _
 from flask_login import current_user
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 
 from app.api import schemas
+from app.api.errors import refuse
+from app.api.problems import problem
 from app.common.errors import DomainError
 from app.common.permissions import require_api
 from app.common.time import utcnow
@@ -38,8 +39,7 @@ class ByTokenView(MethodView):
         """The place a QR label opens (the token is the last part of the label's address)."""
         location = location_by_token(token)
         if location is None:
-            abort(404, message=_("No place in use has this label: it was replaced, or the "
-                                 "place is no longer inspected."))
+            problem("location.unknown_label")
         return location
 
 
@@ -62,6 +62,6 @@ class ChecklistView(MethodView):
         try:
             version = services.serve_checklist(location, utcnow())
         except DomainError as e:
-            abort(409, message=e.message)
+            refuse(e, "checklist.unavailable")
         db.session.commit()
         return {"location": location, "template": version.template, "version": version}

@@ -4,11 +4,11 @@ weak link repeats only the photo that broke. An inspection or hazard move then n
 from flask.views import MethodView
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_smorest import abort
 
 from app.api import schemas
 from app.api.errors import abort_label_replaced, refuse
 from app.api.multipart import MultipartBlueprint
+from app.api.problems import problem
 from app.common.errors import DomainError
 from app.common.permissions import require_api
 from app.common.time import believable_device_time, utcnow
@@ -44,7 +44,7 @@ class PhotosView(MethodView):
         try:  # before any image work: a retry costs one query
             previous = repeated_upload(client_uuid, current_user)
         except DomainError as e:
-            refuse(e)
+            refuse(e, "photo.uuid_conflict")
         if previous is not None:
             return previous, 200
         location = _location(form)
@@ -53,14 +53,13 @@ class PhotosView(MethodView):
         try:
             processed = read_upload(form["file"], watermark_for(location, current_user, shot_at))
         except PhotoRejected as refused:
-            abort(422, message=photo_refusal(refused.reason),
-                  errors={"file": [photo_refusal(refused.reason)]})
+            problem(f"photo.{refused.reason}", errors={"file": [photo_refusal(refused.reason)]})
         try:
             photo, created = stage_photo(processed, current_user, client_uuid=client_uuid,
                                          device_taken_at=form["taken_at"], now=now)
         except DomainError as e:
             db.session.rollback()
-            refuse(e)
+            refuse(e, "photo.not_saved")
         db.session.commit()
         return photo, 201 if created else 200
 
@@ -74,10 +73,10 @@ def _location(form) -> Location:
         location = db.session.scalar(db.select(Location).where(
             Location.code == form["location_code"], Location.is_active))
     else:
-        abort(422, message=_("Say which place the photo is of."),
-              errors={"location_token": [_("Give location_token or location_code.")]})
+        problem("photo.place_missing",
+                errors={"location_token": [_("Give location_token or location_code.")]})
     if location is None:
         abort_label_replaced()
     if not may_inspect(current_user, location):
-        abort(403, message=_("Your role may not inspect this place."))
+        problem("inspection.place_forbidden")
     return location

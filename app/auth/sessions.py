@@ -2,11 +2,10 @@
 comes before anything else."""
 
 from flask import Flask, redirect, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
-from flask_smorest import abort
 
 from app.api.errors import is_api_request
+from app.api.problems import problem
 from app.auth import throttle
 from app.auth.models import User
 from app.common.forms import MAX_ID
@@ -46,8 +45,7 @@ def require_password_change():
     if not current_user.is_authenticated or not current_user.must_change_password:
         return None
     if api:
-        abort(403, message=_("An administrator set your password: change it on the account "
-                             "page (/account/password) before using the API."))
+        problem("auth.password_change_required")
     return redirect(url_for("auth.change_password"))
 
 

@@ -6,7 +6,6 @@ RecursionError inside the JSON reader (a 500) before any schema sees it."""
 import re
 
 from flask import current_app, request
-from flask_babel import gettext as _
 from flask_smorest import abort
 
 # No body SafeRound reads nests deeper than about five levels (inspection → answers → item).
@@ -34,12 +33,9 @@ def check_json_body() -> None:
         return
     limit = current_app.config["MAX_JSON_BYTES"]
     if (request.content_length or 0) > limit:
-        abort(413, message=_("This request's JSON is larger than %(kb)d KB. Send less at once.",
-                             kb=limit // 1024))
+        abort(413, code="request.json_too_large", params={"kb": limit // 1024})
     data = request.get_data(cache=True)
     if len(data) > limit:
-        abort(413, message=_("This request's JSON is larger than %(kb)d KB. Send less at once.",
-                             kb=limit // 1024))
+        abort(413, code="request.json_too_large", params={"kb": limit // 1024})
     if json_depth(data) > MAX_JSON_DEPTH:
-        abort(422, message=_("This request's JSON nests more than %(n)d levels deep; no "
-                             "SafeRound request needs that many.", n=MAX_JSON_DEPTH))
+        abort(422, code="request.json_too_deep", params={"n": MAX_JSON_DEPTH})

@@ -5,7 +5,12 @@ import { announce, deleteEntry, listEntries, updateEntry } from "./outbox.js";
 
 const LOCK = "saferound-outbox";
 const API = "/api/v1";
-const REFUSED = new Set([400, 403, 404, 409, 413, 422]);
+// What an answer means, by its code (app/api/problems.py), never its sentence: wait for a
+// login, try again later ("server"), or keep the entry with the server's reasons ("refused",
+// "too_large"). No code: a proxy's page, the body too large or the server away.
+const OUTCOMES = { "auth.required": "login", "auth.token_invalid": "login", "server.error": "server",
+  "server.busy": "server", "request.too_many": "server", "request.too_large": "too_large",
+  "request.json_too_large": "too_large" };
 const TIMEOUT = 120000; // a whole request from the worker, which sees no upload progress
 const STALL = 60000; // an upload from a page: given up only after this long without progress
 let running = null; // where Web Locks are missing: one run per page at least
@@ -47,7 +52,7 @@ async function run(force, onProgress) {
       const answer = await request("GET", `${API}/me`);
       if (answer.status !== 200) {
         // Nobody can send now: offline, logged out or the server is down.
-        const reason = answer.status === 401 ? "login" : answer.status ? "server" : "network";
+        const reason = { login: "login", network: "network" }[meaning(answer)] || "server";
         await Promise.all(due.map((e) => postpone(e.uuid, reason)));
         outcome.retry = reason !== "login";
         break;
@@ -114,18 +119,23 @@ async function send(entry, me, progress) {
   return failed(entry, answer);
 }
 
+function meaning({ status, body }) {
+  if (!status) return "network";
+  return OUTCOMES[body.code || (status === 413 ? "request.too_large" : "server.error")] || "refused";
+}
+
 async function failed(entry, answer, itemId) {
-  if (REFUSED.has(answer.status)) {
+  const reason = meaning(answer);
+  if (reason === "refused" || reason === "too_large") {
     // The server said no: keep it, with the reasons, for the person to fix or discard.
     let errors = answer.body.errors || null;
     if (itemId && answer.body.message) errors = { ...errors, answers: { [itemId]: [answer.body.message] } };
     await updateEntry(entry.uuid, (e) => {
-      Object.assign(e, { state: "refused", status: answer.status, message: answer.body.message || null,
-        fieldErrors: errors, reason: answer.status === 413 ? "too_large" : "refused" });
+      Object.assign(e, { state: "refused", status: answer.status, code: answer.body.code || null,
+        message: answer.body.message || null, fieldErrors: errors, reason });
     });
     return {};
   }
-  const reason = answer.status === 401 ? "login" : answer.status ? "server" : "network";
   await postpone(entry.uuid, reason);
   return { stop: reason !== "server", reason };
 }

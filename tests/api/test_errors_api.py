@@ -2,15 +2,15 @@
 
 import pytest
 
-from app.api import errors
+from app.api.problems import PROBLEMS
 
 
 def test_an_unknown_api_address_is_a_json_404(client, api_user):
     _user, headers = api_user()
     response = client.get("/api/v1/nothing-here", headers=headers)
     assert response.status_code == 404
-    assert response.json == {"code": 404, "status": "Not Found",
-                             "message": errors.default_message(404)}
+    assert response.json["status"] == 404
+    assert response.json["message"] == PROBLEMS["request.not_found"].text()
 
 
 def test_a_wrong_method_is_a_json_405(client, api_user):
@@ -41,7 +41,7 @@ def test_a_server_failure_is_json_and_says_nothing_was_saved(app, client, api_us
     monkeypatch.setattr("app.api.me.generate_csrf", lambda: 1 / 0)
     response = client.get("/api/v1/me", headers=headers)
     assert response.status_code == 500
-    assert response.json["message"] == errors.default_message(500)
+    assert response.json["message"] == PROBLEMS["server.error"].text()
 
 
 def test_messages_follow_the_callers_language(client, api_user):

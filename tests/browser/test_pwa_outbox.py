@@ -215,6 +215,33 @@ def test_a_failed_send_stays_queued_and_is_retried_after_a_pause(page_alone, liv
     assert _inspection(live_server, entry["uuid"]) is not None
 
 
+def _queue_against(page, live_server, answer):
+    """Fill a checklist with the inspections address answering `answer`; the entry after."""
+    log_in(page, live_server["url"], "guard1")
+    page.goto(f"{live_server['url']}/locations/KIT-1F-01/inspect")
+    page.route("**/api/v1/inspections", lambda route: route.fulfill(**answer))
+    page.locator(".q[data-kind=pass_fail] .tog-pass").first.click()
+    page.click("button.quick")
+    expect(page.locator("#outbox-badge .n")).to_have_text("1")
+    page.wait_for_function("""() => import('/static/js/outbox.js').then((m) => m.listEntries())
+      .then((entries) => entries[0].state === "refused" || entries[0].attempts > 0)""")
+    [entry] = page.evaluate(ENTRIES)
+    return entry
+
+
+def test_a_refusal_is_kept_with_its_code_and_the_servers_sentence(page_alone, live_server):
+    entry = _queue_against(page_alone, live_server, {"status": 409, "json": {
+        "code": "inspection.uuid_conflict", "status": 409, "message": "Already sent."}})
+    assert (entry["state"], entry["code"], entry["message"]) == (
+        "refused", "inspection.uuid_conflict", "Already sent.")
+
+
+def test_a_proxys_page_without_a_code_is_tried_again_later(page_alone, live_server):
+    entry = _queue_against(page_alone, live_server, {"status": 404, "body": "<h1>Not Found</h1>",
+                                                     "content_type": "text/html"})
+    assert (entry["state"], entry["reason"]) == ("waiting", "server")
+
+
 def test_save_a_copy_downloads_the_answers_with_their_photos(page_alone, live_server, tmp_path):
     page = page_alone
     log_in(page, live_server["url"], "guard1")
