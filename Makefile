@@ -20,10 +20,11 @@ run: setup
 	@echo "SafeRound on http://$(HOST):$(PORT) — demo accounts in README.md"
 	@$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --access-logfile - wsgi:app
 
-## Install everything the tests need (Chromium, CJK fonts, PostgreSQL), then lint and test
-## (one pytest worker per core: the tests are independent).
+## Install everything the tests need (Chromium, CJK fonts, PostgreSQL), then lint, check the
+## import contracts in pyproject.toml, and test (one pytest worker per core: they are independent).
 test: test-setup
 	@$(BIN)/ruff check --quiet .
+	@$(BIN)/lint-imports --no-cache > .venv/lint-imports.log || { cat .venv/lint-imports.log; exit 1; }
 	@$(BIN)/pytest -n auto
 
 setup: $(VENV)/.installed system-packages translations icons

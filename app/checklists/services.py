@@ -1,14 +1,16 @@
 """Editing checklist templates; a used version is frozen, so editing it forks a new one."""
 
 from flask_babel import gettext as _
-from sqlalchemy import exists, func, select
+from sqlalchemy import column, exists, func, select, table
 
 from app.audit.services import record
 from app.checklists.models import ChecklistItem, ChecklistTemplate, ChecklistVersion
 from app.common.errors import DomainError
 from app.common.vocab import HAZARD_LEVELS, INSPECTION_KINDS, ITEM_KINDS
 from app.extensions import db
-from app.inspections.models import Inspection
+
+# Inspections are named, not imported: checklists come before the inspections filled in on them.
+INSPECTIONS = table("inspections", column("version_id"))
 
 ITEM_FIELDS = (
     "kind", "prompt_zh", "prompt_en", "guidance_zh", "guidance_en", "is_required",
@@ -22,7 +24,7 @@ def is_used(version: ChecklistVersion) -> bool:
         return True
     return bool(
         version.id
-        and db.session.scalar(select(exists().where(Inspection.version_id == version.id)))
+        and db.session.scalar(select(exists().where(INSPECTIONS.c.version_id == version.id)))
     )
 
 

@@ -1,6 +1,8 @@
 """The schedule form on a location's page: who owes a schedule, as one select value."""
 
 from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+from wtforms import StringField
 
 from app.auth.queries import departments
 from app.common import vocab
@@ -9,6 +11,16 @@ from app.common.permissions import ROLES
 from app.locations.models import Location
 from app.schedules.models import InspectionSchedule
 from app.schedules.services import INSPECTING_ROLES
+
+
+class ScheduleForm(FlaskForm):
+    """A schedule added to a place, or changed: its kind (when new), how often, who owes it,
+    and whether it is active. The services check the values and say what is wrong."""
+
+    kind = StringField()
+    frequency = StringField()
+    owner = StringField()
+    is_active = StringField()
 
 
 def schedule_order(schedule: InspectionSchedule):

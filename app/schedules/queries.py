@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app.common.forms import record_id
+from app.common.pages import page_of
 from app.common.time import local_day_start, local_today, parse_month, utcnow
 from app.common.vocab import FREQUENCIES, INSPECTION_KINDS
 from app.extensions import db
@@ -66,13 +67,10 @@ def coverage_page(user, filters: CoverageFilters, number: int,
                      schedule_query=_filtered_schedules(user, filters), with_missed=True)
     items = _in_state(result.schedules, filters.state, is_current)
     items.sort(key=lambda s: (-s.missed, not (s.due and is_current), s.location_code, s.kind))
-    total = len(items)
-    pages = max(1, -(-total // PAGE_SIZE))
-    number = min(max(1, number), pages)
-    chosen = items[(number - 1) * PAGE_SIZE:number * PAGE_SIZE]
-    schedules = _schedules_by_id([s.schedule_id for s in chosen])
-    return CoveragePage(result, [(schedules[s.schedule_id], s) for s in chosen], total, number,
-                        pages, is_current)
+    page = page_of(items, number, PAGE_SIZE)
+    schedules = _schedules_by_id([s.schedule_id for s in page.rows])
+    return CoveragePage(result, [(schedules[s.schedule_id], s) for s in page.rows], page.total,
+                        page.number, page.pages, is_current)
 
 
 def _filtered_schedules(user, filters: CoverageFilters):

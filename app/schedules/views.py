@@ -7,7 +7,7 @@ from flask_login import current_user
 from app.auth.queries import departments
 from app.common import vocab
 from app.common.errors import DomainError
-from app.common.forms import record_id
+from app.common.forms import record_id, refusal, undo_refused
 from app.common.permissions import require, sees_all_departments
 from app.common.time import local_today
 from app.extensions import db
@@ -15,7 +15,7 @@ from app.locations.models import Location
 from app.locations.queries import get_visible_location
 from app.locations.views import show_page
 from app.schedules import queries
-from app.schedules.forms import parse_owner
+from app.schedules.forms import ScheduleForm, parse_owner
 from app.schedules.models import InspectionSchedule
 from app.schedules.periods import label
 from app.schedules.services import save_schedule
@@ -55,21 +55,23 @@ def edit(code, schedule_id):
 def _save(location: Location, schedule: InspectionSchedule | None):
     """Save the schedule form; a refusal shows the location page again with the reason beside
     the field and the input kept."""
-    form = request.form
+    form = ScheduleForm()
     form_name = "new" if schedule is None else str(schedule.id)
     was_active = schedule is None or schedule.is_active
     try:
-        department_id, role = parse_owner(form.get("owner"))
+        if not form.validate():
+            raise refusal(form)
+        department_id, role = parse_owner(form.owner.data)
         saved = save_schedule(
             current_user, location,
-            kind=form.get("kind", "") if schedule is None else schedule.kind,
-            frequency=form.get("frequency", ""),
+            kind=(form.kind.data or "") if schedule is None else schedule.kind,
+            frequency=form.frequency.data or "",
             owner_department_id=department_id, owner_role=role,
-            is_active=schedule is None or form.get("is_active") == "1",
+            is_active=schedule is None or form.is_active.data == "1",
             schedule=schedule,
         )
     except DomainError as e:
-        db.session.rollback()
+        undo_refused()
         return show_page(location, error=e, schedule_form=form_name, status=400)
     db.session.commit()
     kind = vocab.INSPECTION_KINDS[saved.kind]
