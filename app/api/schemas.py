@@ -6,7 +6,7 @@ from flask import url_for
 from flask_smorest.fields import Upload
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from app.common.forms import MAX_ID, TEXT_MAX
+from app.common.forms import MAX_ID, api_text_length
 from app.common.time import local_today
 from app.common.vocab import (
     CANCEL_REASONS,
@@ -157,8 +157,8 @@ class AnswerIn(Schema):
                             validate=validate.OneOf(list(OUTCOMES)))
     number = fields.Float(load_default=None, allow_none=True,
                           validate=validate.Range(-NUMBER_LIMIT, NUMBER_LIMIT))
-    text = fields.String(load_default="", validate=validate.Length(max=TEXT_MAX))
-    note = fields.String(load_default="", validate=validate.Length(max=TEXT_MAX))
+    text = fields.String(load_default="", validate=api_text_length())
+    note = fields.String(load_default="", validate=api_text_length())
     photos = fields.List(fields.UUID(), load_default=list, validate=validate.Length(max=20),
                          metadata={"description": "The uuids of photos uploaded first to "
                                                   "POST /api/v1/photos."})
@@ -174,7 +174,7 @@ class InspectionIn(Schema):
                                 validate=ID_RANGE)
     kind = fields.String(load_default=None, allow_none=True,
                          validate=validate.OneOf(list(INSPECTION_KINDS)))
-    note = fields.String(load_default="", validate=validate.Length(max=TEXT_MAX))
+    note = fields.String(load_default="", validate=api_text_length())
     started_at = DeviceTime(load_default=None, allow_none=True)
     submitted_at = DeviceTime(load_default=None, allow_none=True)
     answers = fields.List(fields.Nested(AnswerIn), load_default=list,
@@ -344,7 +344,7 @@ class HazardQuery(Schema):
 
 
 class MoveIn(Schema):
-    note = fields.String(load_default="", validate=validate.Length(max=TEXT_MAX))
+    note = fields.String(load_default="", validate=api_text_length())
     responsible_id = fields.Integer(load_default=None, allow_none=True,
                                     validate=ID_RANGE)
     deadline_on = fields.Date(load_default=None, allow_none=True,

@@ -3,6 +3,7 @@
 from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
+from marshmallow import validate
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length
@@ -30,9 +31,18 @@ TOO_LONG = _l(
     "At most %(max)d characters, and this has %(length)d: shorten it and send it again.")
 
 
+API_TOO_LONG = _l("At most {max} characters: shorten it and send it again.")
+
+
 def text_length(limit: int = TEXT_MAX) -> Length:
     """The validator for a text a person writes: at most `limit` characters."""
     return Length(max=limit, message=TOO_LONG)
+
+
+def api_text_length(limit: int = TEXT_MAX) -> validate.Length:
+    """The same limit for the API's schemas, in the caller's language (marshmallow's own
+    sentence is English only)."""
+    return validate.Length(max=limit, error=API_TOO_LONG)
 
 
 def any_id(value) -> int | None:

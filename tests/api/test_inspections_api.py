@@ -242,3 +242,14 @@ def test_one_photo_named_under_two_items_is_refused(client, place, api_user):
     response = client.post("/api/v1/inspections", json=body, headers=headers)
     assert response.status_code == 422 and "answers" in response.json["errors"]
     assert count(Inspection) == 0
+
+
+def test_an_over_long_note_is_refused_in_the_callers_language(client, place, api_user):
+    location, version = place
+    _user, headers = api_user()
+    response = client.post("/api/v1/inspections",
+                           headers={**headers, "Accept-Language": "zh-CN"},
+                           json=inspection_body(location, version, note="长" * 2001))
+    assert response.status_code == 422
+    assert response.json["errors"]["note"] == ["最多 2000 个字：请删减后再提交。"]
+    assert count(Inspection) == 0
