@@ -100,6 +100,9 @@ if (form) {
   if (enhanced && params.has("outbox")) load().then((page) => page.refill(params.get("outbox")));
   // Kept by the worker under the label's address too, so that a scan finds it offline.
   if (navigator.onLine) {
-    navigator.serviceWorker?.controller?.postMessage({ type: "remember", url: location.pathname, scanUrl: form.dataset.scanUrl });
+    navigator.serviceWorker?.controller?.postMessage({
+      type: "remember", url: location.pathname, scanUrl: form.dataset.scanUrl,
+      userId: Number(document.body.dataset.userId) || null,
+    });
   }
 }

@@ -13,6 +13,7 @@ const MINE_STAMP = "/__saferound/mine"; // who MINE belongs to, when it was fill
 const NETWORK_TIMEOUT = 4000;
 const NEVER_KEPT = ["/login", "/logout", "/sw.js"];
 let warming = null;
+let claiming = Promise.resolve(null); // the last check of whose pages these are
 
 async function keep(cache, url, required) {
   try {
@@ -61,8 +62,10 @@ async function trim(cache, max) {
   await Promise.all(keys.slice(0, Math.max(keys.length - max, 0)).map((k) => cache.delete(k)));
 }
 
-// Newest first: delete before put, so that the cache's order is the order of use.
+// Newest first: delete before put, so that the cache's order is the order of use. A change of
+// owner in progress empties the caches first, so it never takes away what is stored after it.
 async function store(name, key, response, max) {
+  await claiming;
   const cache = await caches.open(name);
   await cache.delete(key, { ignoreVary: true });
   await cache.put(key, response);
@@ -134,25 +137,46 @@ function warm(userId) {
   return warming;
 }
 
-async function fillMine(userId) {
-  let cache = await caches.open(MINE);
-  const stamp = await cache.match(MINE_STAMP).then((r) => r?.json()).catch(() => null);
-  if (stamp && stamp.userId === userId && Date.now() - stamp.at < LIST_EVERY) return;
+async function readStamp() {
+  const cache = await caches.open(MINE);
+  return cache.match(MINE_STAMP).then((r) => r?.json()).catch(() => null);
+}
+
+// Whose pages these are. When another person uses this phone now (or nobody was recorded), the
+// pages kept so far go and the new owner is recorded at once, before anything else can fail.
+// Checks run one after another, so a page kept for the new owner is never emptied by an older
+// check finishing late. Answers { id, stamp } (stamp null for a new owner), or null offline.
+async function claim(userId) {
+  const stamp = await readStamp();
+  if (stamp && userId && stamp.userId === userId) return { id: userId, stamp };
   const me = await fetch("/api/v1/me", { cache: "no-store" });
-  if (me.status !== 200) return;
+  if (me.status !== 200) return null;
   const { id } = await me.json();
-  if (!stamp || stamp.userId !== id) {
-    // Another person uses this phone now (or nobody was recorded): the pages kept so far go,
-    // and the new owner is recorded at once, before anything else can fail.
-    await Promise.all([PAGES, SCANS, MINE].map((n) => caches.delete(n)));
-    cache = await caches.open(MINE);
-    await cache.put(MINE_STAMP, new Response(JSON.stringify({ userId: id, at: 0, fetched: {}, items: [] }),
-      { headers: { "Content-Type": "application/json" } }));
-  }
+  if (stamp && stamp.userId === id) return { id, stamp };
+  await Promise.all([PAGES, SCANS, MINE].map((n) => caches.delete(n)));
+  const cache = await caches.open(MINE);
+  await cache.put(MINE_STAMP, new Response(JSON.stringify({ userId: id, at: 0, fetched: {}, items: [] }),
+    { headers: { "Content-Type": "application/json" } }));
+  return { id, stamp: null };
+}
+
+function own(userId) {
+  const next = claiming.catch(() => null).then(() => claim(userId));
+  claiming = next.catch(() => null);
+  return next;
+}
+
+async function fillMine(userId) {
+  const seen = await readStamp();
+  if (seen && seen.userId === userId && Date.now() - seen.at < LIST_EVERY) return;
+  const owner = await own(userId);
+  if (!owner) return;
+  const { id, stamp } = owner;
+  const cache = await caches.open(MINE);
   const answer = await fetch("/api/v1/me/locations", { cache: "no-store" });
   if (answer.status !== 200) return;
   const { items } = await answer.json();
-  const fetched = stamp?.userId === id ? stamp.fetched || {} : {};
+  const fetched = stamp?.fetched || {};
   const now = Date.now();
   const queue = [];
   for (const item of items) {
@@ -185,7 +209,8 @@ async function fillMine(userId) {
 }
 
 // A checklist opened online is kept under its label's address too (the last ~50).
-async function remember(url, scanUrl) {
+async function remember(url, scanUrl, userId) {
+  if (!(await own(userId))) return;
   const response = await findPage(new Request(new URL(url, self.location.origin)))
     || await fetch(url).then((r) => (keepable(new Request(url), r) ? r : undefined));
   if (response) await store(SCANS, scanUrl, response, 50);
@@ -195,7 +220,7 @@ self.addEventListener("message", (event) => {
   const message = event.data || {};
   if (message.type === "warm") event.waitUntil(warm(message.userId ?? null).catch(() => {}));
   if (message.type === "remember" && message.url && message.scanUrl) {
-    event.waitUntil(remember(message.url, message.scanUrl).catch(() => {}));
+    event.waitUntil(remember(message.url, message.scanUrl, message.userId ?? null).catch(() => {}));
   }
 });
 

@@ -1,6 +1,7 @@
 """Browser tests: Debian's Chromium through Playwright against a live server with the demo."""
 
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -96,3 +97,19 @@ def log_in(page, base_url, username, password=DEMO_PASSWORD):
     page.fill("input[name=password]", password)
     page.click("button.primary")
     page.wait_for_load_state()
+
+
+def go_offline(page, seconds=10):
+    """Take the phone off the network, and wait until its service worker is off it too: Chromium
+    hands the offline setting to the worker a moment after the page, and under load a fetch the
+    worker makes in between still reaches the server."""
+    page.context.set_offline(True)
+    workers = page.context.service_workers
+    if not workers:
+        return
+    probe = ("fetch('/manifest.webmanifest?offline-probe', {cache: 'no-store'})"
+             ".then(() => true, () => false)")
+    deadline = time.monotonic() + seconds
+    while workers[0].evaluate(probe):
+        assert time.monotonic() < deadline, "the service worker stayed online"
+        page.wait_for_timeout(100)

@@ -11,7 +11,7 @@ import time
 import pytest
 from PIL import Image
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, go_offline
 from tests.browser.field import PASSWORD, FieldServer, build_hospital
 
 
@@ -112,7 +112,7 @@ def test_offline_checklist_with_two_photos_arrives_once_after_the_browser_restar
     controlled(page)
     cached(page, f"/q/{hospital.token}")  # the worker keeps the checklists of my places
 
-    context.set_offline(True)
+    go_offline(page)
     page.goto(f"{server.url}/q/{hospital.token}")  # the label scanned in the basement
     fill_with_failed_first_item(page, camera_photos(tmp_path))
     page.click(".submit-bar button[value=submit]")
@@ -190,7 +190,7 @@ def test_twenty_inspections_queued_offline_all_arrive_once(field, browser, playw
     controlled(page)
     cached(page, f"/locations/{hospital.code}/inspect")
 
-    context.set_offline(True)
+    go_offline(page)
     for n in range(20):
         page.goto(checklist)
         page.click(".submit-bar button.quick")  # all pass

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.inspections.models import Inspection
 from app.locations.models import Location
-from tests.browser.conftest import log_in
+from tests.browser.conftest import go_offline, log_in
 from tests.images import jpeg
 
 # The outbox's entries as JSON (a photo's blob becomes its size and type).
@@ -58,7 +58,7 @@ def test_badge_counts_an_inspection_queued_offline_until_it_is_sent(page, live_s
     expect(badge).to_be_hidden()
     page.locator(".q[data-kind=pass_fail] .tog-pass").first.click()  # first touch, with signal
     page.wait_for_load_state("networkidle")  # the outbox code, loaded on the first tap
-    page.context.set_offline(True)
+    go_offline(page)
     page.click("button.quick")
     expect(page.locator("#saved")).to_be_visible()
     expect(badge).to_be_visible()
@@ -83,7 +83,7 @@ def test_refused_inspection_keeps_the_servers_reason_and_is_fixed_and_sent(
     first.locator(".tog-fail").click()
     first.locator("input.note").fill("氧气瓶未固定")
     page.wait_for_load_state("networkidle")  # the outbox code, loaded on the first tap
-    page.context.set_offline(True)
+    go_offline(page)
     page.click("button.quick")
     expect(page.locator("#saved")).to_be_visible()
     page.context.set_offline(False)
@@ -138,7 +138,7 @@ def test_photos_are_shrunk_in_the_browser_and_can_be_removed(page, live_server, 
     page.locator(".q").nth(1).locator(".unshot").click()
 
     page.wait_for_load_state("networkidle")
-    page.context.set_offline(True)
+    go_offline(page)
     page.click("button.quick")
     expect(page.locator("#saved")).to_be_visible()
     [entry] = page.evaluate(ENTRIES)

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.locations.models import Location
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, log_in
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, go_offline, log_in
 
 IN_CONTROL = "() => navigator.serviceWorker.controller?.state === 'activated'"
 # How many of the person's own checklists the worker keeps (0 until it has filled its cache).
@@ -65,7 +65,7 @@ def test_pages_seen_online_open_offline_and_others_give_the_offline_page(phone, 
     base = live_server["url"]
     phone.goto(f"{base}/hazards/")
     title = phone.locator("h1").inner_text()
-    phone.context.set_offline(True)
+    go_offline(phone)
     phone.goto(f"{base}/hazards/")
     expect(phone.locator("h1")).to_have_text(title)
     phone.goto(f"{base}/coverage")  # never opened on this phone
@@ -77,14 +77,14 @@ def test_a_label_scanned_offline_opens_that_places_checklist(phone, live_server)
     wait_for_own_checklists(phone)
     with live_server["app"].app_context():
         token = db.session.scalar(select(Location.qr_token).where(Location.code == "BLR-1F-01"))
-    phone.context.set_offline(True)
+    go_offline(phone)
     phone.goto(f"{live_server['url']}/q/{token}?from=label")
     expect(phone.locator("form#checklist")).to_have_attribute("data-location-code", "BLR-1F-01")
 
 
 def test_a_kept_checklist_never_repeats_an_inspection_uuid(phone, live_server):
     wait_for_own_checklists(phone)
-    phone.context.set_offline(True)
+    go_offline(phone)
     kept = None
     for _ in range(2):
         phone.goto(f"{live_server['url']}/locations/BLR-1F-01/inspect")
@@ -108,6 +108,6 @@ def test_a_checklist_opened_online_is_kept_under_its_label_for_a_later_scan(phon
     while not phone.evaluate(kept):
         assert time.monotonic() < deadline, "not kept under the label's address"
         phone.wait_for_timeout(100)
-    phone.context.set_offline(True)
+    go_offline(phone)
     phone.goto(f"{live_server['url']}/q/{token}")
     expect(phone.locator("form#checklist")).to_have_attribute("data-location-code", "CT-1F-01")
