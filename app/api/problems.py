@@ -96,6 +96,12 @@ CATALOGUE = (
             _l("The server could not complete this. Nothing was saved; try again in a moment.")),
     Problem("server.busy", 503,
             _l("The server is busy for a moment. Nothing was saved; try again in a minute.")),
+    Problem("storage.full", 507,
+            _l("The server's photo storage is full. Nothing was saved; the form is kept and "
+               "sent again later. Tell the safety office.")),
+    Problem("storage.unavailable", 503,
+            _l("The server cannot store photos just now. Nothing was saved; the form is kept "
+               "and sent again later.")),
 )
 PROBLEMS = {problem.code: problem for problem in CATALOGUE}
 

@@ -8,7 +8,10 @@ import contextlib
 import hashlib
 import os
 import re
+import shutil
 import tempfile
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 from flask import Flask, current_app
@@ -74,6 +77,49 @@ class PhotoStore:
             raise
         _sync_directory(path.parent)
         return digest
+
+    def keys(self) -> Iterator[str]:
+        """The SHA-256 of every stored file, in no set order; temporary files and anything not
+        named as the store names files are passed over."""
+        for path in self.folder.glob("??/??/*.jpg"):
+            key = path.stem
+            if SHA256.fullmatch(key) and path.parent.name == key[2:4] \
+                    and path.parent.parent.name == key[:2]:
+                yield key
+
+    def stored_at(self, key: str) -> datetime | None:
+        """When the file was written (UTC), or None when nothing is stored under the key."""
+        path = self.path(key)
+        if path is None:
+            return None
+        return datetime.fromtimestamp(path.stat().st_mtime, UTC).replace(tzinfo=None)
+
+    def delete(self, key: str) -> bool:
+        """Remove the file under `key`; False when there was none. Only clean-up calls this: a
+        file that a row names is evidence."""
+        path = self.path(key)
+        if path is None:
+            return False
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+            return True
+        return False
+
+    def free_bytes(self) -> int:
+        """Free space where photos are written (for a caller that is not root)."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        return shutil.disk_usage(self.folder).free
+
+    def check_writable(self) -> None:
+        """Write and remove a small file where photos go; raises OSError when that fails."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(dir=self.folder, prefix=".probe-", suffix=".tmp")
+        try:
+            os.write(handle, b"ok")
+            os.fsync(handle)
+        finally:
+            os.close(handle)
+            os.unlink(temp)
 
     def save_processed(self, photo: ProcessedPhoto) -> None:
         """Store a processed photo and its thumbnail. A photo kept from a refused form has no

@@ -125,3 +125,48 @@ def test_save_processed_writes_nothing_for_a_kept_photo_without_bytes(tmp_path):
 def test_the_app_has_one_store_at_its_photo_dir(app):
     assert photo_store() is photo_store()
     assert photo_store().folder == Path(app.config["PHOTO_DIR"])
+
+
+def test_keys_lists_every_stored_file_and_nothing_else(tmp_path):
+    store = PhotoStore(tmp_path)
+    other = store.save(b"another photo")
+    store.save(DATA)
+    (tmp_path / DIGEST[:2] / DIGEST[2:4] / f".{DIGEST[:8]}-x.tmp").write_bytes(b"half")
+    (tmp_path / "README.txt").write_text("not a photo")
+    assert sorted(store.keys()) == sorted([DIGEST, other])
+
+
+def test_delete_removes_the_file_and_says_whether_there_was_one(tmp_path):
+    store = PhotoStore(tmp_path)
+    store.save(DATA)
+    assert store.delete(DIGEST) is True
+    assert not store.exists(DIGEST)
+    assert store.delete(DIGEST) is False
+    assert store.delete("../../etc/passwd") is False
+
+
+def test_stored_at_is_when_the_file_was_written(tmp_path):
+    store = PhotoStore(tmp_path)
+    store.save(DATA)
+    os.utime(store.path(DIGEST), (1_700_000_000, 1_700_000_000))
+    assert store.stored_at(DIGEST).isoformat() == "2023-11-14T22:13:20"
+    assert store.stored_at("0" * 64) is None
+
+
+def test_check_writable_leaves_nothing_behind(tmp_path):
+    store = PhotoStore(tmp_path / "photos")
+    store.check_writable()
+    assert files_under(tmp_path) == []
+    assert store.free_bytes() > 0
+
+
+def test_check_writable_raises_when_the_folder_cannot_be_written(tmp_path, monkeypatch):
+    store = PhotoStore(tmp_path)
+
+    def full(*_args, **_kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "write", full)
+    with pytest.raises(OSError):
+        store.check_writable()
+    assert files_under(tmp_path) == []
