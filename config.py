@@ -78,6 +78,9 @@ class Config:
     # Behind a reverse proxy that ends HTTPS: how many proxies to trust for X-Forwarded-For and
     # X-Forwarded-Proto (0: none; the proxy must set both, overwriting what a client sent).
     PROXY_FIX = int(os.environ.get("PROXY_FIX", "0"))
+    # `flask backup DEST` keeps the newest snapshot of each of the last BACKUP_KEEP days that
+    # have one (a second run on one day replaces that day's earlier snapshot once it is complete).
+    BACKUP_KEEP = int(os.environ.get("BACKUP_KEEP", "14"))
     # Strict-Transport-Security on HTTPS responses; 0 sends none (production sets a year).
     HSTS_SECONDS = 0
 
