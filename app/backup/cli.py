@@ -11,7 +11,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
-from app.backup.databases import BackupError
+from app.backup.databases import COUNTED, BackupError
 from app.backup.manifest import chosen_snapshot, problems
 from app.backup.restore import restore_snapshot
 from app.backup.snapshot import take_snapshot
@@ -97,4 +97,4 @@ def restore_command(src: Path, force: bool):
 
 
 def _counts(counts: dict[str, int]) -> str:
-    return ", ".join(f"{n} {table.replace('_', ' ')}" for table, n in counts.items())
+    return ", ".join(f"{counts.get(table)} {table.replace('_', ' ')}" for table in COUNTED)

@@ -83,7 +83,10 @@ def restore_snapshot(snapshot: Path, *, force: bool = False) -> Restored:
                         for table, n in manifest.counts.items() if facts.counts.get(table) != n]
     restored.faults += [f"photo file {key} could not be restored" for key in missing]
     absent = sorted(key for key in facts.photo_keys if not photo_store().exists(key))
-    restored.faults += [f"photo file {key} is named by a row but absent" for key in absent]
+    known = set(manifest.missing_photo_files)
+    restored.faults += [f"photo file {key} is named by a row but absent"
+                        + (" (already missing when the snapshot was taken)" if key in known
+                           else "") for key in absent]
     broken, restored.events_verified = first_broken_link()
     db.session.remove()
     if broken is not None:

@@ -48,3 +48,18 @@ def fresh(tmp_path, monkeypatch):
     yield instance
     with instance.app_context():
         db.engine.dispose()
+
+
+@pytest.fixture
+def second_pg_database(postgres_url, pg_database):
+    """Another new, empty database on the private server (a restore target); its URL."""
+    import sqlalchemy as sa
+
+    name = pg_database.rsplit("/", 1)[1] + "_restored"
+    admin = sa.create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    yield postgres_url.rsplit("/", 1)[0] + f"/{name}"
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    admin.dispose()

@@ -84,3 +84,15 @@ def test_the_database_password_stays_out_of_the_command_line():
     assert "s3cr" not in conninfo
     assert env["PGPASSWORD"] == "s3cr'et"
     assert conninfo == "dbname='saferound' host='db.local' port='5433' user='app'"
+
+
+def test_a_second_backup_into_the_same_folder_at_once_is_refused(app, backup):
+    import fcntl
+
+    from app.backup.databases import BackupError
+
+    backup.mkdir()
+    with open(backup / ".lock", "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        with pytest.raises(BackupError, match="Another backup into .* is running"):
+            take_snapshot(backup, keep=14, now=NOW)
