@@ -38,8 +38,10 @@ class Taken:
 def take_snapshot(backup: Path, *, keep: int, now: datetime) -> Taken:
     """Write a new snapshot of the running instance into the backup folder `backup` (`now`:
     naive UTC, names it), then apply retention (`keep` days)."""
+    # Only the application's user may read a new backup folder: it holds every record.
+    backup.mkdir(mode=0o700, parents=True, exist_ok=True)
     snapshots = backup / SNAPSHOTS
-    snapshots.mkdir(parents=True, exist_ok=True)
+    snapshots.mkdir(exist_ok=True)
     with _locked(backup):
         for leftover in snapshots.glob(f"{PARTIAL}*"):  # a run that crashed
             shutil.rmtree(leftover, ignore_errors=True)
