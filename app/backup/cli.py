@@ -4,6 +4,7 @@ Exit status: 0 done; 1 nothing done or a check failed (the message names the fil
 snapshot was taken or restored, but photo files or checks are missing (the message says which):
 someone must look."""
 
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -41,6 +42,8 @@ def take(dest: Path):
         taken = take_snapshot(dest, keep=current_app.config["BACKUP_KEEP"], now=utcnow())
     except BackupError as e:
         raise click.ClickException(str(e)) from e
+    except (OSError, sqlite3.Error) as e:  # e.g. DEST full: the partial snapshot is gone
+        raise click.ClickException(f"No snapshot was taken: {e}") from e
     manifest = taken.manifest
     click.echo(f"Snapshot {taken.folder}: {_counts(manifest.counts)}; "
                f"{len(manifest.photo_files)} photo files, {taken.copied} of them new.")
@@ -85,6 +88,9 @@ def restore_command(src: Path, force: bool):
         restored = restore_snapshot(snapshot, force=force)
     except BackupError as e:
         raise click.ClickException(str(e)) from e
+    except (OSError, sqlite3.Error) as e:
+        raise click.ClickException(f"The restore stopped part way: {e}. Fix the cause, then "
+                                   "run it again with --force.") from e
     click.echo(f"Restored {snapshot} (taken {restored.manifest.taken_at}, migration "
                f"{restored.manifest.revision or 'none'}): {_counts(restored.counts)}; "
                f"{restored.photo_files_copied} photo files copied.")

@@ -96,3 +96,15 @@ def test_a_second_backup_into_the_same_folder_at_once_is_refused(app, backup):
         fcntl.flock(held, fcntl.LOCK_EX)
         with pytest.raises(BackupError, match="Another backup into .* is running"):
             take_snapshot(backup, keep=14, now=NOW)
+
+
+def test_a_full_backup_disk_is_a_sentence_and_exit_status_1(app, backup, monkeypatch):
+    fill()
+
+    def full(*_args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(snapshot, "copy_photos", full)
+    result = app.test_cli_runner().invoke(args=["backup", str(backup)])
+    assert result.exit_code == 1
+    assert "No snapshot was taken: [Errno 28] No space left on device" in result.output
