@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.backup.databases import BackupError
-from app.backup.manifest import PHOTOS, Manifest, snapshot_folders
+from app.backup.manifest import PHOTOS, SNAPSHOTS, Manifest, snapshot_folders
 from app.photos.store import PhotoStore
 
 
@@ -40,13 +40,13 @@ def prune(backup: Path, keep: int) -> Pruned:
             pruned.warnings.append(f"{e} Left in place; no photo file was removed.")
     kept = kept_names(days, keep)
     for name in sorted(set(days) - kept):
-        shutil.rmtree(backup / "snapshots" / name)
+        shutil.rmtree(backup / SNAPSHOTS / name)
         pruned.snapshots.append(name)
     if unreadable:
         return pruned
     named = set()
     for name in kept:
-        named.update(Manifest.read(backup / "snapshots" / name).photo_files)
+        named.update(Manifest.read(backup / SNAPSHOTS / name).photo_files)
     store = PhotoStore(backup / PHOTOS)
     for key in list(store.keys()):
         if key not in named and store.delete(key):
