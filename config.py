@@ -32,6 +32,10 @@ class Config:
     # A photo whose EXIF time is this long before the inspection began is flagged as
     # possibly not taken on site.
     PHOTO_OFF_SITE_MINUTES = int(os.environ.get("PHOTO_OFF_SITE_MINUTES", "30"))
+    # `flask photos gc`: a photo uploaded by the phone's outbox but never claimed by an inspection
+    # or hazard move is deleted after this many days, and a file no row names once it is this
+    # old (at least a day, so that an upload in progress or a refused form's kept photo stays).
+    PHOTO_STAGED_DAYS = int(os.environ.get("PHOTO_STAGED_DAYS", "7"))
     LANGUAGES = ("zh_Hans", "en")
     BABEL_DEFAULT_LOCALE = "zh_Hans"
     BABEL_TRANSLATION_DIRECTORIES = "translations"

@@ -160,6 +160,8 @@ def _register_commands(app: Flask) -> None:
     from app.backup.cli import backup_cli, restore_command
     from app.demo.cli import demo_cli
     from app.notices.cli import notify_command
+    from app.photos.cli import photos_cli
 
-    for group in (users_cli, demo_cli, audit_cli, notify_command, backup_cli, restore_command):
+    for group in (users_cli, demo_cli, audit_cli, notify_command, backup_cli, restore_command,
+                  photos_cli):
         app.cli.add_command(group)

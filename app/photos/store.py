@@ -57,6 +57,9 @@ class PhotoStore:
             raise ValueError(f"The data's SHA-256 is {digest}, not {key!r}")
         path = self.path_for(digest)
         if path.is_file():  # same content, same name: stored before
+            # Dated anew: a file that had no row (a photo clean-up would take it) has one now.
+            with contextlib.suppress(OSError):
+                os.utime(path)
             return digest
         path.parent.mkdir(parents=True, exist_ok=True)
         # Written beside its final name and renamed into place, so that a reader (or a crash)

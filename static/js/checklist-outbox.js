@@ -121,10 +121,28 @@ export async function start({ form, questions, answered, update, fallBack }) {
     status.hidden = !message;
   };
 
-  const showSaved = async () => {
+  // Kept on the phone. Sent neither now nor for want of signal: the page says why, and when the
+  // next try is (the server's trouble), or that a login is needed.
+  const showSaved = async (entry = null, serverTrouble = new Set()) => {
     await import("./pwa.js").then((app) => app.refresh()).catch(() => {});
     form.hidden = true;
     const saved = document.getElementById("saved");
+    const reason = entry?.state === "waiting" && entry.reason !== "network" ? entry.reason : null;
+    const line = document.getElementById("saved-reason");
+    if (reason && line) {
+      const why = JSON.parse(document.getElementById("outbox-reasons").textContent);
+      const lines = [why[reason] || why.server];
+      if (serverTrouble.has(reason)) {
+        saved.querySelector("h2").textContent = text.savedLater;
+        const next = new Date(entry.nextTryAt);
+        const today = next.toDateString() === new Date().toDateString();
+        const at = new Intl.DateTimeFormat(document.documentElement.lang,
+          today ? { timeStyle: "short" } : { dateStyle: "short", timeStyle: "short" });
+        lines.push(why.retryAt.replace("{time}", at.format(next)));
+      }
+      line.replaceChildren(...lines.map((t) => Object.assign(document.createElement("p"), { textContent: t })));
+    }
+    if (line) line.hidden = !reason;
     saved.hidden = false;
     saved.focus();
     scrollTo(0, 0);
@@ -141,7 +159,7 @@ export async function start({ form, questions, answered, update, fallBack }) {
   };
 
   const send = async (entry) => {
-    const { sendLater, syncOutbox } = await import("./sync.js");
+    const { SERVER_TROUBLE, sendLater, syncOutbox } = await import("./sync.js");
     if (!navigator.onLine) {
       sendLater();
       return showSaved();
@@ -166,7 +184,7 @@ export async function start({ form, questions, answered, update, fallBack }) {
     setBusy(false);
     if (after.state === "refused") return showRefusal(after.message, after.fieldErrors);
     sendLater();
-    return showSaved();
+    return showSaved(after, SERVER_TROUBLE);
   };
 
   // No IndexedDB after all: the photos go back into the file inputs and the form is posted.

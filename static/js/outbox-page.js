@@ -3,6 +3,7 @@
 import { deleteEntry, getEntry, listEntries, listen } from "./outbox.js";
 
 const text = JSON.parse(document.getElementById("outbox-text").textContent);
+const why = JSON.parse(document.getElementById("outbox-reasons").textContent); // by entry.reason
 const list = document.getElementById("outbox-list");
 const userId = Number(document.body.dataset.userId) || null;
 const when = new Intl.DateTimeFormat(document.documentElement.lang, { dateStyle: "short", timeStyle: "short" });
@@ -32,7 +33,7 @@ function reasons(entry) {
   }
   const lines = [];
   if (entry.userId !== userId) lines.push(fill(text.otherUser, { username: entry.username }));
-  else if (entry.reason) lines.push(text[entry.reason] || text.server);
+  else if (entry.reason) lines.push(why[entry.reason] || why.server);
   if (entry.attempts) lines.push(fill(text.tries, { n: entry.attempts, time: when.format(entry.nextTryAt) }));
   return lines;
 }
@@ -71,7 +72,8 @@ async function saveCopy(uuid) {
 async function sendNow(button) {
   button.disabled = true;
   const { syncOutbox } = await import("./sync.js");
-  await syncOutbox({ force: true, wait: true });
+  // The person asks: tried now even if the server asked to wait (one try, not a loop).
+  await syncOutbox({ force: true, insist: true, wait: true });
   button.disabled = false;
 }
 
@@ -103,6 +105,7 @@ function card(entry) {
     el("p", { className: "muted" }, fill(text.filled, { time: when.format(new Date(entry.submittedAt || entry.createdAt)) }),
       total ? ` · ${fill(text.photos, { n: total, sent })}` : ""),
     ...reasons(entry).map((line) => el("p", { className: refused ? "error reason" : "reason", textContent: line })),
+    refused && entry.userId === userId && el("p", { className: "fix-hint", textContent: text.fixIt }),
     el("div", { className: "progress-box" }, progressLine(progress.get(entry.uuid))),
     actions);
 }

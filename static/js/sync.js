@@ -6,11 +6,20 @@ import { announce, deleteEntry, listEntries, updateEntry } from "./outbox.js";
 const LOCK = "saferound-outbox";
 const API = "/api/v1";
 // What an answer means, by its code (app/api/problems.py), never its sentence: wait for a
-// login, try again later ("server"), or keep the entry with the server's reasons ("refused",
-// "too_large"). No code: a proxy's page, the body too large or the server away.
+// login ("login"); try again later, the server being in trouble ("busy", "storage_full",
+// "storage_unavailable", "too_many", "server"); or keep the entry with the server's reasons for
+// the person to fix ("refused", "too_large"). The entry keeps the reason, for the pages to say.
 const OUTCOMES = { "auth.required": "login", "auth.token_invalid": "login", "server.error": "server",
-  "server.busy": "server", "request.too_many": "server", "request.too_large": "too_large",
+  "server.busy": "busy", "storage.full": "storage_full", "storage.unavailable": "storage_unavailable",
+  "request.too_many": "too_many", "request.too_large": "too_large",
   "request.json_too_large": "too_large" };
+// No code of ours (a proxy's page, or a code this phone does not know yet): by the status. Any
+// other answer without a code is a proxy's or the server's trouble, tried again later.
+const STATUSES = { 401: "login", 413: "too_large", 429: "too_many", 503: "busy", 507: "storage_full" };
+// The server's trouble: tried again only when due, even on "back online" or a new start.
+export const SERVER_TROUBLE = new Set(["busy", "storage_full", "storage_unavailable", "too_many", "server"]);
+const STORAGE_TROUBLE = new Set(["storage_full", "storage_unavailable"]);
+const RETRY_AFTER_MAX = 3600000; // a longer Retry-After is taken as 1 h: the disk may be freed sooner
 const TIMEOUT = 120000; // a whole request from the worker, which sees no upload progress
 const STALL = 60000; // an upload from a page: given up only after this long without progress
 let running = null; // where Web Locks are missing: one run per page at least
@@ -21,6 +30,23 @@ export function retryDelay(attempts) {
   return Math.round(base * (0.75 + Math.random() * 0.5));
 }
 
+// A Retry-After header in milliseconds from `now`: delay-seconds or an HTTP date, at most 1 h;
+// null when absent or unreadable.
+export function parseRetryAfter(value, now = Date.now()) {
+  const text = (value || "").trim();
+  let wait = null;
+  if (/^\d+$/.test(text)) wait = Number(text) * 1000;
+  else if (/[a-z]/i.test(text) && !Number.isNaN(Date.parse(text))) wait = Date.parse(text) - now;
+  return wait === null ? null : Math.min(Math.max(wait, 0), RETRY_AFTER_MAX);
+}
+
+// When to try again: the backoff, and never before the server asked (plus up to 25 %, so that
+// the phones it turned away do not all come back in the same second).
+export function nextTry(attempts, retryAfter, now = Date.now()) {
+  const asked = retryAfter ? Math.round(retryAfter * (1 + Math.random() * 0.25)) : 0;
+  return now + Math.max(retryDelay(attempts), asked);
+}
+
 // Background Sync: the worker sends what is left once the connection is back, even with the
 // page closed. Asked for only after the page could not send: online, the worker would get the
 // event at once and take the sending (and its progress) away from the page.
@@ -29,31 +55,38 @@ export function sendLater() {
     .then((registration) => registration?.sync?.register("outbox")).catch(() => {});
 }
 
-// force: try every waiting entry now (app start, back online, "Send now"), not only those due.
+// force: try every waiting entry now (app start, back online), not only those due, except those
+// the server turned away: they wait for their time. insist: those too (the person's "Send now").
 // wait: queue behind a run in progress (after a submit) rather than leave it to that run.
 // Resolves with {busy} or {sent: {uuid: body}, retry: bool}.
-export function syncOutbox({ force = false, wait = false, onProgress = () => {} } = {}) {
-  const work = (lock) => (lock === null ? { busy: true } : run(force, onProgress));
+export function syncOutbox({ force = false, insist = false, wait = false, onProgress = () => {} } = {}) {
+  const work = (lock) => (lock === null ? { busy: true } : run(force, insist, onProgress));
   if (navigator.locks) return navigator.locks.request(LOCK, { ifAvailable: !wait }, work);
-  running ??= run(force, onProgress).finally(() => { running = null; });
+  running ??= run(force, insist, onProgress).finally(() => { running = null; });
   return running;
 }
 
-async function run(force, onProgress) {
+async function run(force, insist, onProgress) {
   const outcome = { sent: {}, retry: false };
   const tried = new Set();
   let me = null;
+  let storage = null; // the photo store's trouble met in this run: {reason, retryAfter}
   for (;;) {
     const now = Date.now();
-    const due = (await listEntries()).filter((e) => e.state === "waiting" && !tried.has(e.uuid)
-      && (force || (e.nextTryAt || 0) <= now) && (!me || e.userId === me.id));
+    const waiting = (await listEntries()).filter((e) => e.state === "waiting" && !tried.has(e.uuid)
+      && (!me || e.userId === me.id));
+    const due = waiting.filter((e) => (e.nextTryAt || 0) <= now || insist
+      || (force && !SERVER_TROUBLE.has(e.reason)));
+    // Entries left to wait for the server still need a later run (the worker's sync event).
+    if (waiting.some((e) => !due.includes(e) && SERVER_TROUBLE.has(e.reason))) outcome.retry = true;
     if (!due.length) break;
     if (!me) {
       const answer = await request("GET", `${API}/me`);
       if (answer.status !== 200) {
-        // Nobody can send now: offline, logged out or the server is down.
-        const reason = { login: "login", network: "network" }[meaning(answer)] || "server";
-        await Promise.all(due.map((e) => postpone(e.uuid, reason)));
+        // Nobody can send now: offline, logged out or the server in trouble.
+        let reason = meaning(answer);
+        if (reason === "refused" || reason === "too_large") reason = "server";
+        await Promise.all(due.map((e) => postpone(e.uuid, reason, answer.retryAfter)));
         outcome.retry = reason !== "login";
         break;
       }
@@ -62,6 +95,12 @@ async function run(force, onProgress) {
     }
     const entry = due[0];
     tried.add(entry.uuid);
+    if (storage && hasPhotosToSend(entry)) {
+      // The server cannot store photos just now: no use sending more of them in this run.
+      await postpone(entry.uuid, storage.reason, storage.retryAfter);
+      outcome.retry = true;
+      continue;
+    }
     const progress = (step) => {
       const report = { type: "progress", uuid: entry.uuid, entry: tried.size,
         entries: tried.size + due.length - 1, ...step };
@@ -71,9 +110,11 @@ async function run(force, onProgress) {
     const result = await send(entry, me, progress);
     if (result.sent) outcome.sent[entry.uuid] = result.sent;
     if (result.reason && result.reason !== "login") outcome.retry = true;
+    if (STORAGE_TROUBLE.has(result.reason)) storage = result;
     if (result.stop) {
-      // The connection or the session is gone: the others wait for the next try too.
-      const rest = due.slice(1).map((e) => postpone(e.uuid, result.reason));
+      // The connection or the session is gone, or the server asked for a pause: the others
+      // wait for the next try too.
+      const rest = due.slice(1).map((e) => postpone(e.uuid, result.reason, result.retryAfter));
       await Promise.all(rest);
       break;
     }
@@ -82,9 +123,12 @@ async function run(force, onProgress) {
   return outcome;
 }
 
+const photosToSend = (entry) => entry.answers.flatMap((a) => a.photoIds)
+  .filter((id) => entry.photos[id] && !entry.photos[id].uploaded);
+const hasPhotosToSend = (entry) => photosToSend(entry).length > 0;
+
 async function send(entry, me, progress) {
-  const waiting = entry.answers.flatMap((a) => a.photoIds)
-    .filter((id) => entry.photos[id] && !entry.photos[id].uploaded);
+  const waiting = photosToSend(entry);
   for (const [index, id] of waiting.entries()) {
     const photo = entry.photos[id];
     const form = new FormData();
@@ -119,9 +163,11 @@ async function send(entry, me, progress) {
   return failed(entry, answer);
 }
 
-function meaning({ status, body }) {
+// What to do with an answer that is not a success: see OUTCOMES.
+export function meaning({ status, body = {} }) {
   if (!status) return "network";
-  return OUTCOMES[body.code || (status === 413 ? "request.too_large" : "server.error")] || "refused";
+  return OUTCOMES[body.code] || STATUSES[status]
+    || (body.code && status < 500 ? "refused" : "server");
 }
 
 async function failed(entry, answer, itemId) {
@@ -136,19 +182,22 @@ async function failed(entry, answer, itemId) {
     });
     return {};
   }
-  await postpone(entry.uuid, reason);
-  return { stop: reason !== "server", reason };
+  await postpone(entry.uuid, reason, answer.retryAfter);
+  // A server error or a storage problem may be this entry's alone (one without photos still
+  // goes through): the others are tried. Busy, too many, offline or logged out: they wait.
+  return { stop: !(reason === "server" || STORAGE_TROUBLE.has(reason)), reason,
+    retryAfter: answer.retryAfter };
 }
 
-function postpone(uuid, reason) {
+function postpone(uuid, reason, retryAfter = null) {
   return updateEntry(uuid, (e) => {
     e.attempts = (e.attempts || 0) + 1;
-    e.nextTryAt = Date.now() + retryDelay(e.attempts);
+    e.nextTryAt = nextTry(e.attempts, retryAfter);
     e.reason = reason;
   });
 }
 
-// One call to the API: {status, body}; status 0 when the network failed.
+// One call to the API: {status, body, retryAfter (ms or null)}; status 0 when the network failed.
 function request(method, url, body, csrf, onUpload) {
   const headers = { Accept: "application/json" };
   if (csrf) headers["X-CSRFToken"] = csrf;
@@ -156,8 +205,9 @@ function request(method, url, body, csrf, onUpload) {
   if (onUpload && typeof XMLHttpRequest !== "undefined") return xhr(method, url, body, headers, onUpload);
   const signal = AbortSignal.timeout ? AbortSignal.timeout(TIMEOUT) : undefined;
   return fetch(url, { method, body, headers, credentials: "same-origin", signal, cache: "no-store" })
-    .then(async (response) => ({ status: response.status, body: (await response.json().catch(() => null)) || {} }),
-      () => ({ status: 0, body: {} }));
+    .then(async (response) => ({ status: response.status, body: (await response.json().catch(() => null)) || {},
+      retryAfter: parseRetryAfter(response.headers.get("Retry-After")) }),
+    () => ({ status: 0, body: {}, retryAfter: null }));
 }
 
 // XMLHttpRequest only for its upload progress (pages; a worker has none). No time limit while
@@ -180,9 +230,10 @@ function xhr(method, url, body, headers, onUpload) {
     req.onload = () => {
       let parsed = {};
       try { parsed = JSON.parse(req.responseText); } catch { /* not JSON: a proxy's page */ }
-      resolve({ status: req.status, body: parsed || {} });
+      resolve({ status: req.status, body: parsed || {},
+        retryAfter: parseRetryAfter(req.getResponseHeader("Retry-After")) });
     };
-    req.onerror = req.onabort = () => resolve({ status: 0, body: {} });
+    req.onerror = req.onabort = () => resolve({ status: 0, body: {}, retryAfter: null });
     watch();
     req.send(body);
   });

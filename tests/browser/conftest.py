@@ -91,6 +91,14 @@ def shot():
     return _shot
 
 
+@pytest.fixture
+def page_alone(browser, browser_context_args):
+    """A phone page with no service worker: only the page itself sends the outbox."""
+    context = browser.new_context(**browser_context_args, service_workers="block")
+    yield context.new_page()
+    context.close()
+
+
 def log_in(page, base_url, username, password=DEMO_PASSWORD):
     page.goto(f"{base_url}/login")
     page.fill("input[name=username]", username)

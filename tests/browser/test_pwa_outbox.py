@@ -6,7 +6,6 @@ import os
 import time
 from datetime import UTC, datetime
 
-import pytest
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from playwright.sync_api import expect
@@ -188,14 +187,6 @@ def test_logging_in_as_someone_else_warns_that_their_inspections_wait(page, live
     expect(page.locator("input[name=username]")).to_have_value("guard2")  # not sent
 
 
-@pytest.fixture
-def page_alone(browser, browser_context_args):
-    """A phone page with no service worker: only the page itself sends the outbox."""
-    context = browser.new_context(**browser_context_args, service_workers="block")
-    yield context.new_page()
-    context.close()
-
-
 def test_a_failed_send_stays_queued_and_is_retried_after_a_pause(page_alone, live_server):
     page = page_alone
     log_in(page, live_server["url"], "guard1")
@@ -223,10 +214,14 @@ def _queue_against(page, live_server, answer):
     page.locator(".q[data-kind=pass_fail] .tog-pass").first.click()
     page.click("button.quick")
     expect(page.locator("#outbox-badge .n")).to_have_text("1")
-    page.wait_for_function("""() => import('/static/js/outbox.js').then((m) => m.listEntries())
-      .then((entries) => entries[0].state === "refused" || entries[0].attempts > 0)""")
-    [entry] = page.evaluate(ENTRIES)
-    return entry
+    # Polled here: wait_for_function takes the promise an import gives for a true answer.
+    deadline = time.monotonic() + 15
+    while True:
+        [entry] = page.evaluate(ENTRIES)
+        if entry["state"] == "refused" or entry["attempts"]:
+            return entry
+        assert time.monotonic() < deadline, "the outbox never tried to send"
+        page.wait_for_timeout(100)
 
 
 def test_a_refusal_is_kept_with_its_code_and_the_servers_sentence(page_alone, live_server):
