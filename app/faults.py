@@ -72,13 +72,13 @@ def engine_options(config) -> dict:
     if url.database not in (None, "", ":memory:"):  # an in-memory SQLite has no queue to wait on
         options.setdefault("pool_timeout", config["DB_POOL_TIMEOUT"])
     if url.get_backend_name() == "postgresql":
-        connect_args = dict(options.get("connect_args") or {})
-        connect_args.setdefault("connect_timeout", config["DB_CONNECT_TIMEOUT"])
-        given = connect_args.get("options") or url.query.get("options") or ""
-        connect_args["options"] = " ".join(filter(None, [
+        connect = dict(options.get("connect_args") or {})
+        connect.setdefault("connect_timeout", config["DB_CONNECT_TIMEOUT"])
+        given = connect.get("options") or url.query.get("options") or ""
+        connect["options"] = " ".join(filter(None, [
             given, f"-c lock_timeout={config['DB_BUSY_TIMEOUT_MS']}",
             f"-c statement_timeout={config['DB_STATEMENT_TIMEOUT_MS']}"]))
-        options["connect_args"] = connect_args
+        options["connect_args"] = connect
     return options
 
 
