@@ -79,6 +79,7 @@ def _init_extensions(app: Flask) -> None:
         if db.engine.dialect.name == "sqlite":
             event.listen(db.engine, "connect",
                          lambda connection, _record: _sqlite_pragmas(connection, busy_ms))
+            event.listen(db.engine, "savepoint", _sqlite_begin_before_savepoint)
 
 
 def _sqlite_pragmas(dbapi_connection, busy_ms: int) -> None:
@@ -90,6 +91,16 @@ def _sqlite_pragmas(dbapi_connection, busy_ms: int) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def _sqlite_begin_before_savepoint(connection, _name) -> None:
+    # Python's sqlite3 begins a transaction only before a write, so a SAVEPOINT after reads
+    # alone began one of its own, and its RELEASE committed: an inspection was then saved
+    # without the hazard cards a fault kept from being written. BEGIN first makes the
+    # savepoint part of the request's transaction, committed or rolled back whole.
+    dbapi_connection = connection.connection.driver_connection
+    if not dbapi_connection.in_transaction:
+        dbapi_connection.execute("BEGIN")
 
 
 def _register_blueprints(app: Flask) -> None:
