@@ -83,8 +83,9 @@ def app(cluster, tmp_path, monkeypatch):
         yield app
         db.session.remove()
         db.engine.dispose()
-        if subprocess.run(["pg_isready", "-h", "127.0.0.1", "-p", str(cluster.port)],
-                          capture_output=True).returncode != 0:
+        ready = subprocess.run([str(cluster.bindir / "pg_isready"), "-h", "127.0.0.1",
+                                "-p", str(cluster.port)], capture_output=True)
+        if ready.returncode != 0:
             cluster.start()
         db.drop_all()
         db.engine.dispose()
