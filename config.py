@@ -12,6 +12,16 @@ class Config:
     # None means SQLite in the instance folder (see create_app).
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # Every wait on the database is bounded, well under the server's worker timeout; past it the
+    # request answers 503 with Retry-After (app/faults.py). How long a write waits for another's
+    # lock (SQLite's busy_timeout, PostgreSQL's lock_timeout), in ms:
+    DB_BUSY_TIMEOUT_MS = int(os.environ.get("DB_BUSY_TIMEOUT_MS", "5000"))
+    # For a free connection of the pool, and (PostgreSQL) to connect, in seconds.
+    DB_POOL_TIMEOUT = int(os.environ.get("DB_POOL_TIMEOUT", "5"))
+    DB_CONNECT_TIMEOUT = int(os.environ.get("DB_CONNECT_TIMEOUT", "5"))
+    # The longest one PostgreSQL statement may run, in ms (0: no limit, e.g. for a long
+    # `flask db upgrade`).
+    DB_STATEMENT_TIMEOUT_MS = int(os.environ.get("DB_STATEMENT_TIMEOUT_MS", "15000"))
     # Photos default to <instance>/photos when unset.
     PHOTO_DIR = os.environ.get("PHOTO_DIR")
     # The host printed into QR labels: the hospital's intranet address.

@@ -15,6 +15,7 @@ from app.common.converters import IdConverter
 from app.common.headers import init_headers
 from app.common.json_limits import check_json_body
 from app.extensions import babel, compress, csrf, db, login_manager, migrate
+from app.faults import init_faults
 from app.photos.store import init_photo_store
 from config import DEMO_SECRET_KEY, config_from_env
 
@@ -36,6 +37,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         db_path = Path(app.instance_path) / "saferound.db"
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{db_path}"
     init_photo_store(app)
+    init_faults(app)
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["HOSPITAL_TIMEZONE"]
     # Before any route is added: every `<int:…>` in a path is bounded to an id column's range.
     app.url_map.converters["int"] = IdConverter
@@ -72,19 +74,33 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message = _l("Please log in to open this page.")
     login_manager.login_message_category = "info"
 
+    busy_ms = int(app.config["DB_BUSY_TIMEOUT_MS"])
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
-            event.listen(db.engine, "connect", _sqlite_pragmas)
+            event.listen(db.engine, "connect",
+                         lambda connection, _record: _sqlite_pragmas(connection, busy_ms))
+            event.listen(db.engine, "savepoint", _sqlite_begin_before_savepoint)
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
+def _sqlite_pragmas(dbapi_connection, busy_ms: int) -> None:
     # WAL lets the wall screen read while an inspection is written; the busy timeout makes a
-    # second writer wait instead of failing; SQLite leaves foreign keys off unless asked.
+    # second writer wait for a while (then 503, app/faults.py) instead of failing at once;
+    # SQLite leaves foreign keys off unless asked.
     cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout={busy_ms:d}")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def _sqlite_begin_before_savepoint(connection, _name) -> None:
+    # Python's sqlite3 begins a transaction only before a write, so a SAVEPOINT after reads
+    # alone began one of its own, and its RELEASE committed: an inspection was then saved
+    # without the hazard cards a fault kept from being written. BEGIN first makes the
+    # savepoint part of the request's transaction, committed or rolled back whole.
+    dbapi_connection = connection.connection.driver_connection
+    if not dbapi_connection.in_transaction:
+        dbapi_connection.execute("BEGIN")
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from app.common.errors import DomainError
@@ -93,3 +93,17 @@ def claim_staged_photos(uploader, client_uuids, field: str) -> list[Photo]:
                               field)
         photos.append(photo)
     return photos
+
+
+def discard_unnamed(keys: list[str]) -> int:
+    """Remove the stored files among `keys` that no committed photo row names (a request that
+    failed wrote them); returns how many went. The session must hold nothing uncommitted."""
+    if not keys:
+        return 0
+    named = set()
+    for sha256, thumb_sha256 in db.session.execute(
+            select(Photo.sha256, Photo.thumb_sha256).where(
+                or_(Photo.sha256.in_(keys), Photo.thumb_sha256.in_(keys)))):
+        named.update((sha256, thumb_sha256))
+    store = photo_store()
+    return sum(1 for key in set(keys) - named if store.delete(key))

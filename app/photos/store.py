@@ -5,6 +5,7 @@ Files are named by the SHA-256 of their bytes (folder/ab/cd/<sha256>.jpg), writt
 at all, and never overwritten."""
 
 import contextlib
+import errno
 import hashlib
 import os
 import re
@@ -14,12 +15,22 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-from flask import Flask, current_app
+from flask import Flask, current_app, g, has_request_context
 
 from app.photos.pipeline import ProcessedPhoto
 
 SHA256 = re.compile(r"[0-9a-f]{64}")
 EXTENSION = "photo_store"
+# Where a request notes the files it wrote itself (not those it found stored already).
+WRITTEN = "photo_keys_written"
+
+
+class StorageError(OSError):
+    """A photo could not be written: the disk is full (`is_full`) or not writable just now."""
+
+    @property
+    def is_full(self) -> bool:
+        return self.errno in (errno.ENOSPC, errno.EDQUOT)
 
 
 class PhotoStore:
@@ -61,6 +72,16 @@ class PhotoStore:
             with contextlib.suppress(OSError):
                 os.utime(path)
             return digest
+        try:
+            self._write(path, data, digest)
+        except OSError as e:  # the disk, not the photo: a StorageError says which
+            raise StorageError(e.errno, e.strerror, e.filename) from e
+        if has_request_context():
+            g.setdefault(WRITTEN, []).append(digest)
+        return digest
+
+    @staticmethod
+    def _write(path: Path, data: bytes, digest: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         # Written beside its final name and renamed into place, so that a reader (or a crash)
         # never meets half a photo; concurrent writers of the same photo rename the same bytes.
@@ -79,7 +100,6 @@ class PhotoStore:
                 os.unlink(temp)
             raise
         _sync_directory(path.parent)
-        return digest
 
     def keys(self) -> Iterator[str]:
         """The SHA-256 of every stored file, in no set order; temporary files and anything not
@@ -142,6 +162,12 @@ def init_photo_store(app: Flask) -> None:
 def photo_store() -> PhotoStore:
     """The running application's photo store."""
     return current_app.extensions[EXTENSION]
+
+
+def written_in_this_request() -> list[str]:
+    """The keys of the files this request wrote (none it found stored already), so that a
+    request that fails can remove what it left."""
+    return list(g.get(WRITTEN, ())) if has_request_context() else []
 
 
 def _sync_directory(directory: Path) -> None:

@@ -1,0 +1,46 @@
+"""Any request that ends in a server error removes the photo files it wrote, not only the
+faults with answers of their own."""
+
+import io
+import uuid
+
+import pytest
+
+from app import create_app
+from app.api import photos as photos_api
+from app.extensions import db
+from tests.api.conftest import bearer
+from tests.factories import make_location, make_user
+from tests.faults.conftest import stored_files
+from tests.images import jpeg
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch):
+    """As in production: an exception no handler takes becomes the 500 answer."""
+    monkeypatch.setenv("SAFEROUND_INSTANCE", str(tmp_path / "instance"))
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.db'}",
+                      "PROPAGATE_EXCEPTIONS": False})
+    with app.app_context():
+        db.create_all()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_upload_that_crashes_after_storing_its_photo_removes_the_file(client, monkeypatch):
+    location = make_location()
+    headers = bearer(make_user("inspector"))
+    stage_photo = photos_api.stage_photo
+
+    def crash_after_storing(*args, **kwargs):
+        stage_photo(*args, **kwargs)
+        raise RuntimeError("a bug after the photo was stored")
+
+    monkeypatch.setattr(photos_api, "stage_photo", crash_after_storing)
+    response = client.post("/api/v1/photos", headers=headers,
+                           content_type="multipart/form-data",
+                           data={"uuid": str(uuid.uuid4()), "location_token": location.qr_token,
+                                 "file": (io.BytesIO(jpeg()), "p.jpg")})
+    assert response.status_code == 500
+    assert stored_files(client.application) == []
