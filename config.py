@@ -80,12 +80,16 @@ class Config:
     PROXY_FIX = int(os.environ.get("PROXY_FIX", "0"))
     # Strict-Transport-Security on HTTPS responses; 0 sends none (production sets a year).
     HSTS_SECONDS = 0
+    # Logs go to stderr, one JSON object a line (json) or plain lines for a person (text).
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 
 
 class DevelopmentConfig(Config):
     """The demo on one machine (`make run`): the demo key is accepted here and in tests only."""
 
     ALLOWS_DEMO_SECRET = True
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
 
 
 class TestingConfig(Config):

@@ -14,6 +14,7 @@ from app.auth.sessions import init_app as init_logins
 from app.common.converters import IdConverter
 from app.common.headers import init_headers
 from app.common.json_limits import check_json_body
+from app.common.logs import init_logs
 from app.extensions import babel, compress, csrf, db, login_manager, migrate
 from app.photos.store import init_photo_store
 from config import DEMO_SECRET_KEY, config_from_env
@@ -31,6 +32,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.config.from_object(config)
     app.config.update(overrides or {})
     _check_secrets(app)
+    init_logs(app)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.config["SQLALCHEMY_DATABASE_URI"]:
         db_path = Path(app.instance_path) / "saferound.db"
