@@ -83,6 +83,11 @@ class Config:
     # Logs go to stderr, one JSON object a line (json) or plain lines for a person (text).
     LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    # Below this much free space where photos are written, /readyz says not ready and
+    # administrators see a warning on every page: time to free space before uploads fail.
+    PHOTO_MIN_FREE_MB = int(os.environ.get("PHOTO_MIN_FREE_MB", "1024"))
+    # How long /readyz waits for the database and the photo store before saying not ready.
+    READY_TIMEOUT_SECONDS = float(os.environ.get("READY_TIMEOUT_SECONDS", "3"))
 
 
 class DevelopmentConfig(Config):

@@ -94,6 +94,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.checklists.views import bp as checklists_bp
     from app.dashboard.views import bp as dashboard_bp
     from app.hazards.views import bp as hazards_bp
+    from app.health.views import bp as health_bp
     from app.inspections.views import bp as inspections_bp
     from app.ledger.views import bp as ledger_bp
     from app.locations.views import bp as locations_bp
@@ -105,7 +106,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.wall.views import bp as wall_bp
 
     blueprints = (main_bp, auth_bp, locations_bp, checklists_bp, inspections_bp, hazards_bp,
-                  photos_bp, ledger_bp, schedules_bp, dashboard_bp, wall_bp, scanner_bp, pwa_bp)
+                  photos_bp, ledger_bp, schedules_bp, dashboard_bp, wall_bp, scanner_bp, pwa_bp,
+                  health_bp)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
 
