@@ -5,6 +5,8 @@ import logging
 import sys
 
 import pytest
+from werkzeug.test import EnvironBuilder
+from werkzeug.wsgi import FileWrapper
 
 from app import create_app
 from app.extensions import db
@@ -174,3 +176,16 @@ def test_an_unknown_log_format_is_refused(tmp_path, monkeypatch):
     monkeypatch.setenv("SAFEROUND_INSTANCE", str(tmp_path / "instance"))
     with pytest.raises(RuntimeError, match="LOG_FORMAT"):
         create_app({"LOG_FORMAT": "xml"})
+
+
+def test_a_file_the_server_sends_itself_is_left_to_it(app, capsys):
+    """gunicorn sends a wsgi.file_wrapper body with sendfile: it must reach gunicorn unwrapped,
+    and its line is written with the file's length."""
+    environ = EnvironBuilder(path="/static/css/app.css").get_environ()
+    environ["wsgi.file_wrapper"] = FileWrapper
+    headers = {}
+    body = app.wsgi_app(environ, lambda status, h, exc_info=None: headers.update(h))
+    assert isinstance(body, FileWrapper)
+    body.close()
+    [line] = access_lines(capsys, headers["X-Request-ID"])
+    assert line["bytes"] == int(headers["Content-Length"]) > 0
