@@ -97,12 +97,21 @@ class Config:
     BACKUP_KEEP = int(os.environ.get("BACKUP_KEEP", "14"))
     # Strict-Transport-Security on HTTPS responses; 0 sends none (production sets a year).
     HSTS_SECONDS = 0
+    # Logs go to stderr, one JSON object a line (json) or plain lines for a person (text).
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    # Below this much free space where photos are written, /readyz says not ready and
+    # administrators see a warning on every page: time to free space before uploads fail.
+    PHOTO_MIN_FREE_MB = int(os.environ.get("PHOTO_MIN_FREE_MB", "1024"))
+    # How long /readyz waits for the database and the photo store before saying not ready.
+    READY_TIMEOUT_SECONDS = float(os.environ.get("READY_TIMEOUT_SECONDS", "3"))
 
 
 class DevelopmentConfig(Config):
     """The demo on one machine (`make run`): the demo key is accepted here and in tests only."""
 
     ALLOWS_DEMO_SECRET = True
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
 
 
 class TestingConfig(Config):

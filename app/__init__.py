@@ -14,6 +14,7 @@ from app.auth.sessions import init_app as init_logins
 from app.common.converters import IdConverter
 from app.common.headers import init_headers
 from app.common.json_limits import check_json_body
+from app.common.logs import init_logs
 from app.extensions import babel, compress, csrf, db, login_manager, migrate
 from app.faults import init_faults
 from app.photos.store import init_photo_store
@@ -32,6 +33,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.config.from_object(config)
     app.config.update(overrides or {})
     _check_secrets(app)
+    init_logs(app)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.config["SQLALCHEMY_DATABASE_URI"]:
         db_path = Path(app.instance_path) / "saferound.db"
@@ -108,6 +110,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.checklists.views import bp as checklists_bp
     from app.dashboard.views import bp as dashboard_bp
     from app.hazards.views import bp as hazards_bp
+    from app.health.views import bp as health_bp
     from app.inspections.views import bp as inspections_bp
     from app.ledger.views import bp as ledger_bp
     from app.locations.views import bp as locations_bp
@@ -119,7 +122,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.wall.views import bp as wall_bp
 
     blueprints = (main_bp, auth_bp, locations_bp, checklists_bp, inspections_bp, hazards_bp,
-                  photos_bp, ledger_bp, schedules_bp, dashboard_bp, wall_bp, scanner_bp, pwa_bp)
+                  photos_bp, ledger_bp, schedules_bp, dashboard_bp, wall_bp, scanner_bp, pwa_bp,
+                  health_bp)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
 

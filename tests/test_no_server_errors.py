@@ -26,6 +26,7 @@ from tests.factories import (
     make_template,
     make_user,
 )
+from tests.stamp import stamp
 
 ROOT = Path(__file__).resolve().parent.parent
 ROLES = (None, "inspector", "dept_lead", "viewer", "manager", "admin")
@@ -65,6 +66,9 @@ def world(app):
     display = create_display(manager, "wall")
     token, _secret = create_api_token(manager, "fuzz")
     db.session.commit()
+    # Ready, so that /readyz answers 200 and any 503 from it is a fault (tests/health).
+    stamp(app)
+    app.config["PHOTO_MIN_FREE_MB"] = 0
     return {"code": location.code, "token": location.qr_token, "template_id": template.id,
             "position": 1, "number": 1, "inspection_id": inspection.id,
             "hazard_number": hazard.number, "extension_id": extension.id,

@@ -141,7 +141,9 @@ def test_matrix_covers_every_page(app):
               "wall.data", "wall.thumbnail", "api-docs.openapi_json",
               "api-docs.openapi_swagger_ui",
               # The PWA's manifest, worker and offline page load before anyone logs in.
-              "pwa.manifest", "pwa.service_worker", "pwa.offline"}
+              "pwa.manifest", "pwa.service_worker", "pwa.offline",
+              # A monitor asks without logging in (tests/health).
+              "health.live", "health.ready"}
     # The JSON API has its own matrix (tests/api/test_api_permissions.py).
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()
                  if not rule.rule.startswith("/api/v1/") or rule.endpoint.startswith("api-docs.")}

@@ -28,8 +28,9 @@ DESCRIPTION = """Hospital safety inspections and hazard rectification.
 Log in through the pages (session cookie; writes then need the `X-CSRFToken` header from
 `GET /api/v1/me`), or send `Authorization: Bearer <token>` with a personal API token made at
 /account/tokens. Every call has exactly the rights of its user's role on the pages.
-Errors are JSON: `{"code", "status", "message", "errors"}`; `code` is stable (the `Error`
-schema lists every one), `message` is for the person."""
+Errors are JSON: `{"code", "status", "message", "errors", "request_id"}`; `code` is stable (the
+`Error` schema lists every one), `message` is for the person, `request_id` (also the
+`X-Request-ID` header of every answer) finds the request in the server's log."""
 
 
 class SafeRoundApi(Api):

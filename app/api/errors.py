@@ -1,8 +1,9 @@
 """Errors of the JSON API: every refusal is JSON with a sentence a person can act on.
 
-The body is `{"code", "status", "message", "errors"}`: `code` one of app/api/problems.py's
-catalogue, `status` the HTTP status; `errors` (when present) maps each field at fault to its
-messages, and `answers` maps checklist item ids to theirs.
+The body is `{"code", "status", "message", "errors", "request_id"}`: `code` one of
+app/api/problems.py's catalogue, `status` the HTTP status; `errors` (when present) maps each
+field at fault to its messages, and `answers` maps checklist item ids to theirs; `request_id`
+finds the request's line in the log.
 """
 
 from flask import jsonify, request
@@ -12,6 +13,7 @@ from werkzeug.exceptions import HTTPException
 
 from app.api.problems import PROBLEMS, code_for_status, problem
 from app.common.errors import DomainError
+from app.common.logs import request_id
 
 API_PREFIX = "/api/v1"
 
@@ -47,6 +49,7 @@ def error_response(error: HTTPException):
     errors = _field_errors(data)
     if errors:
         payload["errors"] = errors
+    payload["request_id"] = request_id()
     response = jsonify(payload)
     response.status_code = status
     for name, value in (data.get("headers") or {}).items():

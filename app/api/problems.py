@@ -138,6 +138,9 @@ class ErrorSchema(ma.Schema):
     errors = ma.fields.Dict(metadata={"description": "The fields at fault, each with its "
                                                      "messages; `answers` maps checklist item "
                                                      "ids to theirs."})
+    request_id = ma.fields.String(metadata={"description": "The request's id (also in the "
+                                                           "`X-Request-ID` header), to find it "
+                                                           "in the server's log."})
 
 
 def catalogue_table() -> str:

@@ -29,7 +29,8 @@ def test_an_unknown_address_is_request_not_found(client, api_user):
     _user, headers = api_user()
     response = client.get("/api/v1/nothing-here", headers=headers)
     assert response.json == {"code": "request.not_found", "status": 404,
-                             "message": PROBLEMS["request.not_found"].text()}
+                             "message": PROBLEMS["request.not_found"].text(),
+                             "request_id": response.headers["X-Request-ID"]}
 
 
 def test_a_wrong_method_is_request_method_not_allowed(client, api_user):

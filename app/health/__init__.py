@@ -1,0 +1,1 @@
+"""Health: /healthz and /readyz for monitors, and the administrators' low-storage warning."""
