@@ -16,6 +16,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from app.api.errors import is_api_request
 from app.api.problems import PROBLEMS
+from app.common.logs import request_id
 from app.extensions import db, login_manager
 from app.photos.services import discard_unnamed
 from app.photos.store import StorageError, written_in_this_request
@@ -90,7 +91,7 @@ def answer(fault: Fault, error: Exception):
     status = PROBLEMS[fault.code].status
     if is_api_request():
         response = jsonify({"code": fault.code, "status": status,
-                            "message": PROBLEMS[fault.code].text()})
+                            "message": PROBLEMS[fault.code].text(), "request_id": request_id()})
         response.status_code = status
     else:
         # The page is drawn as for nobody: the user's row would be read again after the

@@ -95,7 +95,8 @@ CATALOGUE = (
     Problem("server.error", 500,
             _l("The server could not complete this. Nothing was saved; try again in a moment.")),
     Problem("server.busy", 503,
-            _l("The server is busy for a moment. Nothing was saved; try again in a minute.")),
+            _l("The server is busy for a moment. Nothing was saved; the form is kept and sent "
+               "again shortly.")),
     Problem("storage.full", 507,
             _l("The server's photo storage is full. Nothing was saved; the form is kept and "
                "sent again later. Tell the safety office.")),
