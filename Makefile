@@ -23,7 +23,7 @@ run: setup
 		echo "The database upgrade failed (above); SafeRound was not started."; exit 1; }
 	@$(BIN)/flask demo load
 	@echo "SafeRound on http://$(HOST):$(PORT) — demo accounts in README.md"
-	@$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --access-logfile - wsgi:app
+	@$(BIN)/gunicorn -c gunicorn.conf.py --bind $(HOST):$(PORT) wsgi:app
 
 ## Install everything the tests need (Chromium, CJK fonts, PostgreSQL), then lint, check the
 ## import contracts in pyproject.toml, and test (one pytest worker per core: they are independent).

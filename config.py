@@ -32,6 +32,8 @@ class Config:
     # A photo whose EXIF time is this long before the inspection began is flagged as
     # possibly not taken on site.
     PHOTO_OFF_SITE_MINUTES = int(os.environ.get("PHOTO_OFF_SITE_MINUTES", "30"))
+    # Photos one server process decodes at once (app/photos/uploads.py); others wait their turn.
+    PHOTO_PROCESSING_SLOTS = int(os.environ.get("PHOTO_PROCESSING_SLOTS", "2"))
     LANGUAGES = ("zh_Hans", "en")
     BABEL_DEFAULT_LOCALE = "zh_Hans"
     BABEL_TRANSLATION_DIRECTORIES = "translations"
