@@ -33,7 +33,7 @@ graceful_timeout = 30
 keepalive = 5
 
 # Renew each worker after this many requests, staggered, so that memory Pillow's large
-# buffers leave fragmented is given back; the master starts the new worker first.
+# buffers leave fragmented is given back.
 max_requests = 2000
 max_requests_jitter = 200
 
@@ -42,3 +42,18 @@ max_requests_jitter = 200
 accesslog = None
 errorlog = "-"
 loglevel = "info"
+
+# No control socket (gunicornc): by default every gunicorn of one user shares
+# ~/.gunicorn/gunicorn.ctl, so a second instance (a test, a benchmark) takes over the first's.
+# Restart and stop with signals (HUP, TERM) or the service manager.
+control_socket_disable = True
+
+
+
+def post_worker_init(worker):
+    """Hand the GIL on every millisecond, not every 5: a thread back from the network (a static
+    file, a page) waits behind busy threads for its turn after each read and write, and at 5 ms
+    a turn a small answer took longer than a photo (bench/serving.py)."""
+    import sys
+
+    sys.setswitchinterval(float(os.environ.get("GIL_SWITCH_SECONDS", "0.001")))

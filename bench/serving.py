@@ -1,19 +1,21 @@
 """Benchmark of serving under load: 50 guards submitting with photos, before and after
 gunicorn.conf.py, side by side in one run.
 
-Run `.venv/bin/python bench/serving.py [--guards 50] [--seconds 30]`. It loads the demo hospital
-once into a throwaway instance folder (SAFEROUND_ENV=development), gives every simulated guard a
-personal API token, and serves a fresh copy of that instance with gunicorn twice on a free
-loopback port: BEFORE, as `make run` used to (`--workers 2`, sync workers), and AFTER, with
-gunicorn.conf.py. Each time the guards loop as phones do (two photos to POST /api/v1/photos,
-2048 px JPEGs as the outbox shrinks them, then the inspection to POST /api/v1/inspections, no
-pause between), while one prober fetches a static file and another a checklist page
-(/locations/<code>/inspect, logged in as guard1), each five times a second whatever the
-answers take. After a short
-ramp it records every request's time for `--seconds` and prints the median and p99 of the
-static file, the checklist page, the photo upload and the inspection submit, the requests
-finished per second and any that failed, before and after, with the ratio. `--after "ARGS"`
-adds gunicorn options after `-c gunicorn.conf.py`, to try other settings.
+Run `.venv/bin/python bench/serving.py [--guards 50] [--seconds 30] [--mbps 2] [--lock 8]`. It
+loads the demo hospital once into a throwaway instance folder (SAFEROUND_ENV=development),
+gives every simulated guard a personal API token, and serves a fresh copy of that instance with
+gunicorn twice on a free loopback port: BEFORE, as `make run` used to (`--workers 2`, sync
+workers), and AFTER, with gunicorn.conf.py. Each time the guards loop as phones do, without
+pause: two photos to POST /api/v1/photos (2048 px JPEGs, as the outbox shrinks them, sent at
+`--mbps` megabits a second), then the inspection to POST /api/v1/inspections. Meanwhile one
+prober fetches a static file and another a checklist page (/locations/<code>/inspect, logged in
+as guard1), each five times a second whatever the answers take. In the middle of the measured
+`--seconds`, another process holds the database (BEGIN EXCLUSIVE) for `--lock` seconds, as a
+backup or a long write might. It prints the median and p99 of the static file, the checklist
+page, the photo upload and the inspection submit, before and after with the ratio: while the
+database is free, for requests begun while it was held, and over all; then the requests
+finished per second, the servers' memory and what failed. `--after "ARGS"` adds gunicorn
+options after `-c gunicorn.conf.py`, to try other settings.
 The whole run takes about two minutes on 2 cores (the demo load is half of it).
 """
 
@@ -26,6 +28,7 @@ import shlex
 import shutil
 import signal
 import socket
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -128,6 +131,18 @@ class PhoneLink:
         return block
 
 
+def lock_database(path: Path, after: float, seconds: float, window: list) -> None:
+    """Another process's long write: BEGIN EXCLUSIVE on the SQLite file for `seconds`."""
+    time.sleep(after)
+    connection = sqlite3.connect(path, isolation_level=None)
+    connection.execute("BEGIN EXCLUSIVE")
+    window.append(time.perf_counter())
+    time.sleep(seconds)
+    connection.execute("ROLLBACK")
+    window.append(time.perf_counter())
+    connection.close()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -139,7 +154,7 @@ class Recorder:
 
     def __init__(self):
         self.lock = threading.Lock()
-        self.times: dict[str, list[float]] = {}
+        self.times: dict[str, list[tuple[float, float]]] = {}  # (started, seconds)
         self.failures: dict[str, list[str]] = {}
         self.recording = False
 
@@ -153,7 +168,7 @@ class Recorder:
         seconds = time.perf_counter() - started
         with self.lock:
             if self.recording:
-                self.times.setdefault(kind, []).append(seconds)
+                self.times.setdefault(kind, []).append((started, seconds))
                 if failure:
                     self.failures.setdefault(kind, []).append(failure)
         return response
@@ -215,7 +230,8 @@ def logged_in(base: str) -> requests.Session:
 
 
 def serve(label: str, args: list[str], instance: Path, env: dict, data: dict,
-          photos: list[bytes], guards: int, seconds: float, mbps: float, log: Path) -> dict:
+          photos: list[bytes], guards: int, seconds: float, mbps: float, lock: float,
+          log: Path) -> dict:
     """Serve a copy of the instance with these gunicorn options under the guards' load."""
     folder = instance.parent / f"instance-{label}"
     shutil.copytree(instance, folder)
@@ -252,7 +268,14 @@ def serve(label: str, args: list[str], instance: Path, env: dict, data: dict,
         time.sleep(RAMP_SECONDS)
         rec.recording = True
         started = time.monotonic()
+        window = []
+        if lock:
+            locker = threading.Thread(target=lock_database, args=(
+                folder / "saferound.db", (seconds - lock) / 2, lock, window))
+            locker.start()
         time.sleep(seconds)
+        if lock:
+            locker.join()
         stop.set()
         for thread in threads:  # requests under way finish, and are counted
             thread.join()
@@ -262,7 +285,8 @@ def serve(label: str, args: list[str], instance: Path, env: dict, data: dict,
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=60)
-    return {"times": rec.times, "failures": rec.failures, "elapsed": elapsed, "rss_mb": rss}
+    return {"times": rec.times, "failures": rec.failures, "elapsed": elapsed, "rss_mb": rss,
+            "lock": window}
 
 
 def workers_rss_mb(master: int) -> float:
@@ -281,6 +305,7 @@ def workers_rss_mb(master: int) -> float:
 
 
 def quantile(values: list[float], q: float) -> float:
+    """The value below which a fraction q of them lie (nearest rank)."""
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
@@ -291,6 +316,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30, help="measured seconds (30)")
     parser.add_argument("--mbps", type=float, default=2,
                         help="each phone's upload speed, megabits a second (2)")
+    parser.add_argument("--lock", type=float, default=8,
+                        help="seconds another process holds the database in the middle (8)")
     parser.add_argument("--after", default="", help="more gunicorn options for AFTER")
     parser.add_argument("--prepare", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--reuse", metavar="DIR", help=argparse.SUPPRESS)  # keep the demo
@@ -331,8 +358,36 @@ def main() -> None:
         results = {}
         for label, options in (("before", shlex.split(args.before)), ("after", after)):
             results[label] = serve(label, options, instance, env, data, photos, args.guards,
-                                   args.seconds, args.mbps, Path(folder) / f"{label}.log")
+                                   args.seconds, args.mbps, args.lock,
+                                   Path(folder) / f"{label}.log")
         report(results, args, after)
+
+
+KINDS = ("static file", "checklist page", "photo upload", "inspection submit")
+
+
+def table(before: dict[str, list[float]], after: dict[str, list[float]]) -> None:
+    print(f"{'request':<18} {'count':>11} {'median s':>15} {'p99 s':>15}   p99 after/before")
+    for kind in KINDS:
+        b, a = before.get(kind, []), after.get(kind, [])
+        if not b or not a:
+            print(f"{kind:<18} {len(b):>5} {len(a):>5}   (none finished)")
+            continue
+        medians = statistics.median(b), statistics.median(a)
+        p99s = quantile(b, 0.99), quantile(a, 0.99)
+        print(f"{kind:<18} {len(b):>5} {len(a):>5} {medians[0]:>7.3f} {medians[1]:>7.3f} "
+              f"{p99s[0]:>7.3f} {p99s[1]:>7.3f}   {p99s[1] / max(p99s[0], 1e-6):.2f}")
+
+
+def seconds_of(run: dict, during_lock: bool | None = None) -> dict[str, list[float]]:
+    """Each kind's request times; only those begun while the database was held (True), or
+    only the others (False)."""
+    held = run["lock"]
+    found = {}
+    for kind, entries in run["times"].items():
+        found[kind] = [seconds for started, seconds in entries if during_lock is None
+                       or (len(held) == 2 and held[0] <= started <= held[1]) == during_lock]
+    return found
 
 
 def report(results: dict, args, after: list[str]) -> None:
@@ -340,17 +395,16 @@ def report(results: dict, args, after: list[str]) -> None:
     print(f"\n{args.guards} guards, each uploading {PHOTOS_PER_INSPECTION} photos at "
           f"{args.mbps:g} Mbit/s then submitting, without pause; {args.seconds:.0f} s measured "
           f"after a {RAMP_SECONDS} s ramp")
-    print(f"BEFORE: gunicorn {args.before}    AFTER: gunicorn {' '.join(after)}\n")
-    print(f"{'request':<18} {'count':>11} {'median s':>15} {'p99 s':>15}   p99 after/before")
-    for kind in ("static file", "checklist page", "photo upload", "inspection submit"):
-        b, a = before["times"].get(kind, []), after_run["times"].get(kind, [])
-        if not b or not a:
-            print(f"{kind:<18} no requests finished (before {len(b)}, after {len(a)})")
-            continue
-        medians = statistics.median(b), statistics.median(a)
-        p99s = quantile(b, 0.99), quantile(a, 0.99)
-        print(f"{kind:<18} {len(b):>5} {len(a):>5} {medians[0]:>7.3f} {medians[1]:>7.3f} "
-              f"{p99s[0]:>7.3f} {p99s[1]:>7.3f}   {p99s[1] / p99s[0]:.2f}")
+    print(f"BEFORE: gunicorn {args.before}    AFTER: gunicorn {' '.join(after)}")
+    if args.lock:
+        print(f"\nWhile nothing else holds the database ({args.seconds - args.lock:.0f} s):")
+        table(seconds_of(before, False), seconds_of(after_run, False))
+        print(f"\nRequests begun while another process held the database for {args.lock:g} s "
+              "(BEGIN EXCLUSIVE):")
+        table(seconds_of(before, True), seconds_of(after_run, True))
+    print("\nAll of it:")
+    table(seconds_of(before), seconds_of(after_run))
+    print()
     for label, run in (("before", before), ("after", after_run)):
         per_second = {k: len(v) / run["elapsed"] for k, v in run["times"].items()}
         failed = {k: f"{len(v)} ({', '.join(sorted(set(v)))})"
