@@ -16,7 +16,7 @@ page, the photo upload and the inspection submit, before and after with the rati
 database is free, for requests begun while it was held, and over all; then the requests
 finished per second, the servers' memory and what failed. `--after "ARGS"` adds gunicorn
 options after `-c gunicorn.conf.py`, to try other settings.
-The whole run takes about two minutes on 2 cores (the demo load is half of it).
+The whole run takes about three minutes on 2 cores (the demo load is a third of it).
 """
 
 import argparse
