@@ -12,10 +12,11 @@ import os
 bind = os.environ.get("SAFEROUND_BIND") or (
     f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}")
 
-# Threads, not more processes: a request mostly waits (on the phone's upload, the database,
-# the disk) and Pillow lets go of the GIL while it decodes, resizes and encodes, so one
-# process's threads overlap on both cores. With sync workers a static file or a page queued
-# behind every photo in the line; with threads it is taken up at once, beside them.
+# Threads, not more processes: a request that waits (on the database, the disk, a phone's
+# kept-alive connection) holds a thread, not a whole process, and Pillow lets go of the GIL
+# while it decodes, resizes and encodes, so one process's threads overlap on both cores. When
+# the CPU itself is the limit they match two sync workers (README); where two sync workers
+# both wait on the database, every other request waits with them.
 worker_class = "gthread"
 # One process per core: each has its own GIL, and more only cost memory (about 100 MB each).
 workers = int(os.environ.get("WEB_CONCURRENCY", os.cpu_count() or 2))
@@ -47,7 +48,6 @@ loglevel = "info"
 # ~/.gunicorn/gunicorn.ctl, so a second instance (a test, a benchmark) takes over the first's.
 # Restart and stop with signals (HUP, TERM) or the service manager.
 control_socket_disable = True
-
 
 
 def post_worker_init(worker):
