@@ -17,6 +17,11 @@ def test_the_demo_listens_on_localhost_unless_told():
     assert "--bind 0.0.0.0:5000" in _make("-n", "run", "HOST=0.0.0.0").stdout
 
 
+def test_the_demo_is_served_with_the_repositorys_gunicorn_settings():
+    [serve] = [line for line in _make("-n", "run").stdout.splitlines() if "gunicorn" in line]
+    assert " -c gunicorn.conf.py " in serve
+
+
 def test_a_failed_database_upgrade_stops_make_run(tmp_path):
     result = _make("run", SAFEROUND_INSTANCE=str(tmp_path),
                    DATABASE_URL=f"sqlite:///{tmp_path}/no/such/folder/saferound.db")
