@@ -46,7 +46,6 @@ class Config:
     # or hazard move is deleted after this many days, and a file no row names once it is this
     # old (at least a day, so that an upload in progress or a refused form's kept photo stays).
     PHOTO_STAGED_DAYS = int(os.environ.get("PHOTO_STAGED_DAYS", "7"))
-
     # Photos one server process decodes at once (app/photos/uploads.py); others wait their turn.
     PHOTO_PROCESSING_SLOTS = int(os.environ.get("PHOTO_PROCESSING_SLOTS", "2"))
     LANGUAGES = ("zh_Hans", "en")
