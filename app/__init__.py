@@ -3,7 +3,7 @@
 import os
 from pathlib import Path
 
-from flask import Flask, render_template, request
+from flask import Flask, render_template
 from flask_babel import format_date, format_datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
@@ -11,6 +11,7 @@ from sqlalchemy import event
 from app.api import init_api
 from app.api.errors import error_response, is_api_request
 from app.auth.sessions import init_app as init_logins
+from app.common.bodies import drain_body
 from app.common.converters import IdConverter
 from app.common.headers import init_headers
 from app.common.json_limits import check_json_body
@@ -158,19 +159,8 @@ def _error_page(error, code: int):
     return render_template("errors/error.html", code=code), code
 
 
-# Read and drop an oversized body (up to this much) before answering, so the phone gets the
-# page below instead of a connection reset in the middle of its upload.
-DRAIN_LIMIT = 256 * 1024 * 1024
-
-
 def _too_large(error):
-    stream = request.environ.get("wsgi.input")
-    remaining = min(request.content_length or 0, DRAIN_LIMIT)
-    while stream is not None and remaining > 0:
-        chunk = stream.read(min(remaining, 1024 * 1024))
-        if not chunk:
-            break
-        remaining -= len(chunk)
+    drain_body()
     return _error_page(error, 413)
 
 

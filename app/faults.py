@@ -16,6 +16,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from app.api.errors import is_api_request
 from app.api.problems import PROBLEMS
+from app.common.bodies import drain_body
 from app.common.logs import request_id
 from app.extensions import db, login_manager
 from app.photos.services import discard_unnamed
@@ -87,6 +88,7 @@ def answer(fault: Fault, error: Exception):
     """503 or 507 with Retry-After: the API's problem, or the error page saying what failed and
     that nothing was saved."""
     _roll_back()
+    drain_body()  # the phone reads this answer, not a reset in the middle of its upload
     current_app.logger.warning("%s: %s", fault.code, _first_line(error))
     status = PROBLEMS[fault.code].status
     if is_api_request():

@@ -7,6 +7,7 @@ import uuid
 
 import pytest
 from sqlalchemy import func, select
+from werkzeug.test import EnvironBuilder
 
 from app.extensions import db
 from app.inspections.models import Inspection
@@ -114,3 +115,18 @@ def test_busy_page_speaks_chinese(client, login, place, lock_database):
                            data=checklist_form(place[1], photo=False))
     _assert_busy(response)
     assert "数据库未能及时响应" in response.text
+
+
+def test_upload_answered_busy_before_its_body_was_read_reads_the_rest_first(app, place,
+                                                                             lock_database):
+    # The token's first use of the minute is written down before the photo is read: that
+    # write meets the lock. A server that answers then and closes the connection resets a
+    # phone still sending; the rest of the body is read first, so the phone gets the 503.
+    headers = bearer(make_user("inspector"))
+    lock_database()
+    environ = EnvironBuilder(path="/api/v1/photos", method="POST", headers=headers,
+                             data={"uuid": str(uuid.uuid4()), "location_token": place[0].qr_token,
+                                   "file": (io.BytesIO(jpeg()), "p.jpg")}).get_environ()
+    response = app.test_client().open(environ)
+    _assert_busy(response)
+    assert environ["wsgi.input"].read() == b""
