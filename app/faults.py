@@ -8,7 +8,7 @@ import contextlib
 from dataclasses import dataclass
 
 from flask import Flask, current_app, g, jsonify, render_template, request
-from flask_babel import LazyString
+from flask_babel import LazyString, get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
@@ -87,7 +87,12 @@ def engine_options(config) -> dict:
 def answer(fault: Fault, error: Exception):
     """503 or 507 with Retry-After: the API's problem, or the error page saying what failed and
     that nothing was saved."""
+    with contextlib.suppress(SQLAlchemyError):
+        get_locale()  # chosen now, from the user as loaded: kept for the rest of the request
     _roll_back()
+    # The answer is given as to nobody: the user's row would be read again after the
+    # rollback, from the database that just failed (their language was chosen above).
+    g._login_user = login_manager.anonymous_user()
     drain_body()  # the phone reads this answer, not a reset in the middle of its upload
     current_app.logger.warning("%s: %s", fault.code, _first_line(error))
     status = PROBLEMS[fault.code].status
@@ -96,9 +101,6 @@ def answer(fault: Fault, error: Exception):
                             "message": PROBLEMS[fault.code].text(), "request_id": request_id()})
         response.status_code = status
     else:
-        # The page is drawn as for nobody: the user's row would be read again after the
-        # rollback, from the database that just failed.
-        g._login_user = login_manager.anonymous_user()
         sentences = [fault.cause, NOTHING_SAVED,
                      FORM_KEPT if request.endpoint in KEEPS_THE_FORM else fault.retry,
                      fault.advice]
