@@ -116,15 +116,15 @@ def discard_photos_of_failed_request(response):
     names. A refusal (4xx) keeps them: a page shows the refused form again with its photos."""
     if response.status_code < 500:
         return response
-    keys = written_in_this_request()
-    if keys:
+    written = written_in_this_request()
+    if written:
         _roll_back()
         try:
-            discard_unnamed(keys)
-        except SQLAlchemyError as e:  # the database is away: `flask photos gc` finds them later
+            discard_unnamed(written)
+        except (SQLAlchemyError, OSError) as e:  # `flask photos gc` finds them later
             _roll_back()
             current_app.logger.warning("kept %d photo files of a failed request: %s",
-                                       len(keys), _first_line(e))
+                                       len(written), _first_line(e))
     return response
 
 

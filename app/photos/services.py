@@ -95,15 +95,18 @@ def claim_staged_photos(uploader, client_uuids, field: str) -> list[Photo]:
     return photos
 
 
-def discard_unnamed(keys: list[str]) -> int:
-    """Remove the stored files among `keys` that no committed photo row names (a request that
-    failed wrote them); returns how many went. The session must hold nothing uncommitted."""
-    if not keys:
+def discard_unnamed(written: dict[str, int]) -> int:
+    """Remove the stored files among `written` ({key: st_mtime_ns when written}) that no
+    committed photo row names and that nobody has stored again since (a request that failed
+    wrote them); returns how many went. The session must hold nothing uncommitted."""
+    if not written:
         return 0
+    keys = list(written)
     named = set()
     for sha256, thumb_sha256 in db.session.execute(
             select(Photo.sha256, Photo.thumb_sha256).where(
                 or_(Photo.sha256.in_(keys), Photo.thumb_sha256.in_(keys)))):
         named.update((sha256, thumb_sha256))
     store = photo_store()
-    return sum(1 for key in set(keys) - named if store.delete(key))
+    return sum(1 for key in set(keys) - named
+               if store.delete(key, if_written_at=written[key]))

@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -67,17 +68,15 @@ class PhotoStore:
         if key is not None and key != digest:
             raise ValueError(f"The data's SHA-256 is {digest}, not {key!r}")
         path = self.path_for(digest)
-        if path.is_file():  # same content, same name: stored before
-            # Dated anew: a file that had no row (a photo clean-up would take it) has one now.
-            with contextlib.suppress(OSError):
-                os.utime(path)
-            return digest
         try:
+            if _stored_already(path):  # same content, same name
+                return digest
             self._write(path, data, digest)
+            written = path.stat().st_mtime_ns
         except OSError as e:  # the disk, not the photo: a StorageError says which
             raise StorageError(e.errno, e.strerror, e.filename) from e
         if has_request_context():
-            g.setdefault(WRITTEN, []).append(digest)
+            g.setdefault(WRITTEN, {})[digest] = written
         return digest
 
     @staticmethod
@@ -117,16 +116,21 @@ class PhotoStore:
             return None
         return datetime.fromtimestamp(path.stat().st_mtime, UTC).replace(tzinfo=None)
 
-    def delete(self, key: str) -> bool:
-        """Remove the file under `key`; False when there was none. Only clean-up calls this: a
-        file that a row names is evidence."""
+    def delete(self, key: str, *, if_written_at: int | None = None) -> bool:
+        """Remove the file under `key`; False when there was none or it could not be removed
+        (the disk is failing: a later clean-up tries again). `if_written_at` (st_mtime_ns):
+        only while the file is still as this was told, not stored again since. Only clean-up
+        calls this: a file that a row names is evidence."""
         path = self.path(key)
         if path is None:
             return False
-        with contextlib.suppress(FileNotFoundError):
+        try:
+            if if_written_at is not None and path.stat().st_mtime_ns != if_written_at:
+                return False
             path.unlink()
-            return True
-        return False
+        except OSError:
+            return False
+        return True
 
     def free_bytes(self) -> int:
         """Free space where photos are written (for a caller that is not root)."""
@@ -164,10 +168,24 @@ def photo_store() -> PhotoStore:
     return current_app.extensions[EXTENSION]
 
 
-def written_in_this_request() -> list[str]:
-    """The keys of the files this request wrote (none it found stored already), so that a
-    request that fails can remove what it left."""
-    return list(g.get(WRITTEN, ())) if has_request_context() else []
+def written_in_this_request() -> dict[str, int]:
+    """The files this request wrote (none it found stored already), each with its st_mtime_ns
+    then, so that a request that fails can remove what it left, unless another request has
+    stored the same photo since (which dates the file anew)."""
+    return dict(g.get(WRITTEN, {})) if has_request_context() else {}
+
+
+def _stored_already(path: Path) -> bool:
+    """Whether the file is there; if so it is dated anew, so that a file that had no row (a
+    photo clean-up would take it, a failed request would remove it) is seen to have one now."""
+    now = time.time_ns()  # the fine clock: the coarse one of a write may show the same tick
+    try:
+        os.utime(path, ns=(now, now))
+    except FileNotFoundError:
+        return False
+    except OSError:  # cannot be dated (a read-only disk): there all the same, or an error
+        return path.is_file()
+    return True
 
 
 def _sync_directory(directory: Path) -> None:

@@ -3,7 +3,9 @@ Retry-After and the cause; nothing half-written; inspections without photos stil
 
 import errno
 import io
+import os
 import uuid
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -65,6 +67,33 @@ def test_photo_written_before_its_thumbnail_failed_is_removed(client, place, gua
     failing_disk(errno.ENOSPC, after=1)  # the photo's own file is written, its thumbnail not
     assert _upload(client, guard, place[0]).status_code == 507
     assert stored_files(client.application) == []
+
+
+def test_disk_that_cannot_even_remove_what_it_wrote_still_answers_the_fault(
+        client, place, guard, failing_disk, monkeypatch):
+    # A disk remounted read-only after the photo was written: the clean-up fails too, and the
+    # phone must still get the 503 with Retry-After (flask photos gc removes the file later).
+    failing_disk(errno.EROFS, after=1)
+
+    def read_only(*_args, **_kwargs):
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(Path, "unlink", read_only)
+    response = _upload(client, guard, place[0])
+    assert response.status_code == 503
+    assert response.json["code"] == "storage.unavailable"
+
+
+def test_unreadable_photo_folder_answers_storage_unavailable(client, place, guard,
+                                                             monkeypatch):
+    def denied(*_args, **_kwargs):
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(os, "utime", denied)
+    monkeypatch.setattr(Path, "is_file", denied)
+    response = _upload(client, guard, place[0])
+    assert response.status_code == 503
+    assert response.json["code"] == "storage.unavailable"
 
 
 def test_inspection_without_photos_is_accepted_while_the_disk_is_full(client, place, guard,

@@ -170,3 +170,19 @@ def test_check_writable_raises_when_the_folder_cannot_be_written(tmp_path, monke
     with pytest.raises(OSError):
         store.check_writable()
     assert files_under(tmp_path) == []
+
+
+def test_a_file_removed_while_it_is_stored_again_is_written_anew(tmp_path, monkeypatch):
+    # A clean-up took the file between "it is there" and "date it anew": the photo about to
+    # be named by a row must be on disk all the same.
+    store = PhotoStore(tmp_path)
+    store.save(DATA)
+    utime = os.utime
+
+    def removed_first(path, *args, **kwargs):
+        os.unlink(path)
+        return utime(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "utime", removed_first)
+    assert store.save(DATA) == DIGEST
+    assert store.path(DIGEST).read_bytes() == DATA
