@@ -38,8 +38,12 @@ FOLDER = click.Path(file_okay=False, path_type=Path)
 @click.argument("dest", type=FOLDER)
 def take(dest: Path):
     """Write a snapshot into the backup folder DEST and keep the last BACKUP_KEEP days."""
+    keep = current_app.config["BACKUP_KEEP"]
+    if keep < 1:
+        raise click.ClickException(f"BACKUP_KEEP is {keep}: set it to the number of days of "
+                                   "snapshots to keep, 1 or more. No snapshot was taken.")
     try:
-        taken = take_snapshot(dest, keep=current_app.config["BACKUP_KEEP"], now=utcnow())
+        taken = take_snapshot(dest, keep=keep, now=utcnow())
     except BackupError as e:
         raise click.ClickException(str(e)) from e
     except (OSError, sqlite3.Error) as e:  # e.g. DEST full: the partial snapshot is gone
@@ -71,6 +75,12 @@ def verify(src: Path):
     manifest, found = problems(snapshot)
     if found:
         raise click.ClickException(f"Snapshot {snapshot} is damaged:\n" + "\n".join(found))
+    if manifest.missing_photo_files:
+        click.echo(f"Error: snapshot {snapshot} is incomplete: "
+                   f"{len(manifest.missing_photo_files)} photo files its rows name were "
+                   "missing or damaged in the photo store when it was taken and are not in it: "
+                   + ", ".join(manifest.missing_photo_files), err=True)
+        sys.exit(INCOMPLETE)
     click.echo(f"Snapshot {snapshot} is sound: the database and {len(manifest.photo_files)} "
                f"photo files match the manifest; {_counts(manifest.counts)}.")
 

@@ -60,7 +60,7 @@ def take_snapshot(backup: Path, *, keep: int, now: datetime) -> Taken:
         except BaseException:
             shutil.rmtree(partial, ignore_errors=True)
             raise
-        return Taken(final, manifest, copied, prune(backup, keep))
+        return Taken(final, manifest, copied, prune(backup, keep, just_taken=name))
 
 
 def _write_snapshot(folder: Path, photos: Path, name: str, now: datetime

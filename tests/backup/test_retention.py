@@ -48,3 +48,23 @@ def test_photo_files_only_dropped_snapshots_named_are_removed(app, backup):
     taken = take_snapshot(backup, keep=1, now=datetime(2026, 12, 2, 18, 0))
     assert set(PhotoStore(backup / "photos").keys()) == set(taken.manifest.photo_files)
     assert taken.pruned.photo_files == 2
+
+
+def test_a_complete_snapshot_is_kept_before_a_newer_incomplete_one_of_its_day():
+    days = {"20261202T170000Z": "2026-12-03", "20261202T180000Z": "2026-12-03"}
+    assert kept_names(days, 1, frozenset({"20261202T180000Z"})) == {"20261202T170000Z"}
+
+
+def test_the_snapshot_just_taken_is_never_pruned(app, backup):
+    fill()
+    taken = take_snapshot(backup, keep=0, now=datetime(2026, 12, 3, 18, 0))
+    assert [p.name for p in snapshot_folders(backup)] == [taken.folder.name]
+    assert set(PhotoStore(backup / "photos").keys()) == set(taken.manifest.photo_files)
+
+
+def test_backup_keep_below_one_is_refused_before_anything_is_written(app, backup):
+    app.config["BACKUP_KEEP"] = 0
+    result = app.test_cli_runner().invoke(args=["backup", str(backup)])
+    assert result.exit_code == 1
+    assert "BACKUP_KEEP is 0" in result.output
+    assert snapshot_folders(backup) == []

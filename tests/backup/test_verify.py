@@ -3,10 +3,13 @@
 from datetime import datetime
 
 import pytest
+from sqlalchemy import select
 
 from app.backup.manifest import snapshot_folders
 from app.backup.snapshot import take_snapshot
-from app.photos.store import PhotoStore
+from app.extensions import db
+from app.photos.models import Photo
+from app.photos.store import PhotoStore, photo_store
 from tests.backup.conftest import fill
 
 
@@ -71,3 +74,13 @@ def test_a_folder_without_snapshots_is_refused(app, tmp_path):
     result = verify(app, tmp_path)
     assert result.exit_code == 1
     assert "holds no complete snapshot" in result.output
+
+
+def test_a_snapshot_taken_without_a_photo_it_names_is_not_called_sound(app, backup):
+    fill()
+    lost = photo_store().path(db.session.scalars(select(Photo.sha256)).first())
+    lost.unlink()  # gone from the live store before the backup ran
+    take_snapshot(backup, keep=14, now=datetime(2026, 12, 3, 18, 0))
+    result = verify(app, backup)
+    assert result.exit_code == 3
+    assert "incomplete" in result.output and lost.stem in result.output
