@@ -19,6 +19,11 @@ class Config:
     # For a free connection of the pool, and (PostgreSQL) to connect, in seconds.
     DB_POOL_TIMEOUT = int(os.environ.get("DB_POOL_TIMEOUT", "5"))
     DB_CONNECT_TIMEOUT = int(os.environ.get("DB_CONNECT_TIMEOUT", "5"))
+    # Connections one server process keeps, and may open beyond them at a peak: together at
+    # least gunicorn's threads a process (32, gunicorn.conf.py), since each request holds one
+    # from its login check to its end (several hosts on PostgreSQL: mind max_connections).
+    DB_POOL_SIZE = int(os.environ.get("DB_POOL_SIZE", "10"))
+    DB_MAX_OVERFLOW = int(os.environ.get("DB_MAX_OVERFLOW", "30"))
     # The longest one PostgreSQL statement may run, in ms (0: no limit, e.g. for a long
     # `flask db upgrade`).
     DB_STATEMENT_TIMEOUT_MS = int(os.environ.get("DB_STATEMENT_TIMEOUT_MS", "15000"))

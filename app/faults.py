@@ -73,6 +73,8 @@ def engine_options(config) -> dict:
     url = make_url(config["SQLALCHEMY_DATABASE_URI"])
     if url.database not in (None, "", ":memory:"):  # an in-memory SQLite has no queue to wait on
         options.setdefault("pool_timeout", config["DB_POOL_TIMEOUT"])
+        options.setdefault("pool_size", config["DB_POOL_SIZE"])
+        options.setdefault("max_overflow", config["DB_MAX_OVERFLOW"])
     if url.get_backend_name() == "postgresql":
         connect = dict(options.get("connect_args") or {})
         connect.setdefault("connect_timeout", config["DB_CONNECT_TIMEOUT"])
