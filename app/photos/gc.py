@@ -98,7 +98,10 @@ def collect_photo_garbage(*, days: int, apply: bool = False,
             found.young_files += 1
             continue
         path = store.path(key)
-        size = path.stat().st_size if path else 0
+        try:
+            size = path.stat().st_size if path else 0
+        except FileNotFoundError:  # removed meanwhile
+            continue
         # Looked at again just before deleting: a row made since the list was read (the same
         # photo uploaded again, which also renews the file's date) keeps the file.
         if apply and (_named(key) or (store.stored_at(key) or now) >= cutoff

@@ -114,7 +114,10 @@ class PhotoStore:
         path = self.path(key)
         if path is None:
             return None
-        return datetime.fromtimestamp(path.stat().st_mtime, UTC).replace(tzinfo=None)
+        try:
+            return datetime.fromtimestamp(path.stat().st_mtime, UTC).replace(tzinfo=None)
+        except FileNotFoundError:  # removed since it was looked for
+            return None
 
     def delete(self, key: str, *, if_written_at: int | None = None) -> bool:
         """Remove the file under `key`; False when there was none or it could not be removed

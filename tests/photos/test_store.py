@@ -186,3 +186,17 @@ def test_a_file_removed_while_it_is_stored_again_is_written_anew(tmp_path, monke
     monkeypatch.setattr(os, "utime", removed_first)
     assert store.save(DATA) == DIGEST
     assert store.path(DIGEST).read_bytes() == DATA
+
+
+def test_stored_at_of_a_file_removed_as_it_is_looked_at_is_none(tmp_path, monkeypatch):
+    store = PhotoStore(tmp_path)
+    store.save(DATA)
+    real_stat = Path.stat
+
+    def removed(path, *args, **kwargs):
+        if path.suffix == ".jpg":
+            raise FileNotFoundError(path)
+        return real_stat(path, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "stat", removed)
+    assert store.stored_at(DIGEST) is None
