@@ -1,5 +1,6 @@
 """The photo store (a folder on disk): content-addressed keys, atomic and idempotent writes."""
 
+import errno
 import hashlib
 import os
 from dataclasses import replace
@@ -192,10 +193,13 @@ def test_stored_at_of_a_file_removed_as_it_is_looked_at_is_none(tmp_path, monkey
     store = PhotoStore(tmp_path)
     store.save(DATA)
     real_stat = Path.stat
+    looks = []
 
     def removed(path, *args, **kwargs):
         if path.suffix == ".jpg":
-            raise FileNotFoundError(path)
+            looks.append(path)
+            if len(looks) > 1:  # there when looked for, gone when dated
+                raise FileNotFoundError(errno.ENOENT, "No such file", str(path))
         return real_stat(path, *args, **kwargs)
 
     monkeypatch.setattr(Path, "stat", removed)
