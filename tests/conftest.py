@@ -1,5 +1,6 @@
 """Fixtures: a fresh app and database per test, a client, logging in, a private PostgreSQL."""
 
+import contextlib
 import os
 import shutil
 import socket
@@ -20,15 +21,24 @@ from tests.factories import make_user
 os.environ["SAFEROUND_ENV"] = "testing"
 
 
-@pytest.fixture
-def app(tmp_path, monkeypatch):
+@contextlib.contextmanager
+def running_app(tmp_path, monkeypatch, **settings):
+    """An app on a fresh SQLite database in `tmp_path` (or the URL given in settings), its
+    tables made, inside its app context; `settings` override the testing ones."""
     monkeypatch.setenv("SAFEROUND_INSTANCE", str(tmp_path / "instance"))
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.db'}"})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.db'}",
+                      **settings})
     with app.app_context():
         db.create_all()
         yield app
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch):
+    with running_app(tmp_path, monkeypatch) as app:
+        yield app
 
 
 class FreshRequestClient(FlaskClient):
@@ -129,13 +139,28 @@ def postgres_url():
 @pytest.fixture
 def pg_database(postgres_url):
     """A new, empty database on the private server; its URL."""
+    with new_database(postgres_url, f"t_{os.getpid()}_{_free_port()}") as url:
+        yield url
+
+
+@pytest.fixture
+def pg_app(tmp_path, monkeypatch, pg_database):
+    """The app on a new database of the private PostgreSQL server."""
+    with running_app(tmp_path, monkeypatch, SQLALCHEMY_DATABASE_URI=pg_database) as app:
+        yield app
+
+
+@contextlib.contextmanager
+def new_database(postgres_url, name):
+    """A new, empty database `name` on the private server, dropped afterwards; its URL."""
     import sqlalchemy as sa
 
-    name = f"t_{os.getpid()}_{_free_port()}"
     admin = sa.create_engine(postgres_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    yield postgres_url.rsplit("/", 1)[0] + f"/{name}"
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-    admin.dispose()
+    try:
+        yield postgres_url.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()

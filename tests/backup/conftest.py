@@ -8,6 +8,7 @@ from app import create_app
 from app.extensions import db
 from app.photos.models import Photo
 from app.photos.store import photo_store
+from tests.conftest import new_database
 from tests.factories import make_hazard, make_inspection, make_user
 
 
@@ -53,13 +54,5 @@ def fresh(tmp_path, monkeypatch):
 @pytest.fixture
 def second_pg_database(postgres_url, pg_database):
     """Another new, empty database on the private server (a restore target); its URL."""
-    import sqlalchemy as sa
-
-    name = pg_database.rsplit("/", 1)[1] + "_restored"
-    admin = sa.create_engine(postgres_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    yield postgres_url.rsplit("/", 1)[0] + f"/{name}"
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with new_database(postgres_url, pg_database.rsplit("/", 1)[1] + "_restored") as url:
+        yield url

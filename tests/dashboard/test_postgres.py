@@ -10,19 +10,6 @@ from tests.dashboard.test_stats import NOW, TODAY, closed, utc, with_deadline
 from tests.factories import make_hazard, make_schedule
 
 
-@pytest.fixture
-def pg_app(tmp_path, monkeypatch, pg_database):
-    from app import create_app
-
-    monkeypatch.setenv("SAFEROUND_INSTANCE", str(tmp_path))
-    app = create_app({"SQLALCHEMY_DATABASE_URI": pg_database})
-    with app.app_context():
-        db.create_all()
-        yield app
-        db.session.remove()
-        db.engine.dispose()
-
-
 @pytest.mark.postgres
 def test_dashboard_figures_on_postgresql(pg_app):
     late = with_deadline("rectifying", TODAY - timedelta(days=1))

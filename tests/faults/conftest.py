@@ -8,9 +8,9 @@ import uuid
 
 import pytest
 
-from app import create_app
 from app.extensions import db
 from app.photos.store import photo_store
+from tests.conftest import running_app
 from tests.factories import make_location, make_template
 from tests.images import jpeg
 
@@ -20,14 +20,8 @@ BUSY_MS = 200
 
 @pytest.fixture
 def app(tmp_path, monkeypatch):
-    monkeypatch.setenv("SAFEROUND_INSTANCE", str(tmp_path / "instance"))
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.db'}",
-                      "DB_BUSY_TIMEOUT_MS": BUSY_MS})
-    with app.app_context():
-        db.create_all()
+    with running_app(tmp_path, monkeypatch, DB_BUSY_TIMEOUT_MS=BUSY_MS) as app:
         yield app
-        db.session.remove()
-        db.engine.dispose()
 
 
 @pytest.fixture

@@ -6,10 +6,9 @@ import uuid
 
 import pytest
 
-from app import create_app
 from app.api import photos as photos_api
-from app.extensions import db
 from tests.api.conftest import bearer
+from tests.conftest import running_app
 from tests.factories import make_location, make_user
 from tests.faults.conftest import stored_files
 from tests.images import jpeg
@@ -18,14 +17,8 @@ from tests.images import jpeg
 @pytest.fixture
 def app(tmp_path, monkeypatch):
     """As in production: an exception no handler takes becomes the 500 answer."""
-    monkeypatch.setenv("SAFEROUND_INSTANCE", str(tmp_path / "instance"))
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.db'}",
-                      "PROPAGATE_EXCEPTIONS": False})
-    with app.app_context():
-        db.create_all()
+    with running_app(tmp_path, monkeypatch, PROPAGATE_EXCEPTIONS=False) as app:
         yield app
-        db.session.remove()
-        db.engine.dispose()
 
 
 def test_upload_that_crashes_after_storing_its_photo_removes_the_file(client, monkeypatch):

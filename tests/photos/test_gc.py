@@ -151,18 +151,6 @@ def test_the_command_refuses_a_grace_period_under_a_day(app):
     assert result.exit_code != 0
 
 
-@pytest.fixture
-def pg_app(tmp_path, monkeypatch, pg_database):
-    from app import create_app
-
-    monkeypatch.setenv("SAFEROUND_INSTANCE", str(tmp_path))
-    app = create_app({"SQLALCHEMY_DATABASE_URI": pg_database})
-    with app.app_context():
-        db.create_all()
-        yield app
-        db.session.remove()
-        db.engine.dispose()
-
 
 @pytest.mark.postgres
 def test_clean_up_on_postgresql(pg_app):
