@@ -17,7 +17,7 @@ from app.common.headers import init_headers
 from app.common.json_limits import check_json_body
 from app.common.logs import init_logs
 from app.extensions import babel, compress, csrf, db, login_manager, migrate
-from app.faults import init_faults
+from app.faults import answer, fault_of, init_faults
 from app.photos.store import init_photo_store
 from config import DEMO_SECRET_KEY, config_from_env
 
@@ -153,7 +153,12 @@ def _register_errors(app: Flask) -> None:
 
 
 def _error_page(error, code: int):
-    """The pages' error page; the API's errors are JSON (app/api/errors.py)."""
+    """The pages' error page; the API's errors are JSON (app/api/errors.py). A fault of the
+    database or the photo disk met outside a view (an after-request step) reaches Flask as a
+    500: it gets its own 503/507 answer all the same."""
+    original = getattr(error, "original_exception", None)
+    if code == 500 and fault_of(original):
+        return answer(fault_of(original), original)
     if is_api_request():
         return error_response(error)
     return render_template("errors/error.html", code=code), code

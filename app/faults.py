@@ -58,11 +58,18 @@ DATABASE_FAULTS = (OperationalError, InterfaceError, PoolTimeoutError)
 def init_faults(app: Flask) -> None:
     """Bound the database's waits (before the engine is made) and answer faults."""
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config)
-    for error in DATABASE_FAULTS:
-        app.register_error_handler(error, lambda e: answer(DATABASE_BUSY, e))
-    app.register_error_handler(
-        StorageError, lambda e: answer(STORAGE_FULL if e.is_full else STORAGE_UNAVAILABLE, e))
+    for error in (*DATABASE_FAULTS, StorageError):
+        app.register_error_handler(error, lambda e: answer(fault_of(e), e))
     app.after_request(discard_photos_of_failed_request)
+
+
+def fault_of(error: BaseException | None) -> Fault | None:
+    """The fault an exception is, if it is one of the server's own means failing."""
+    if isinstance(error, DATABASE_FAULTS):
+        return DATABASE_BUSY
+    if isinstance(error, StorageError):
+        return STORAGE_FULL if error.is_full else STORAGE_UNAVAILABLE
+    return None
 
 
 def engine_options(config) -> dict:

@@ -2,9 +2,11 @@
 faults with answers of their own."""
 
 import io
+import sqlite3
 import uuid
 
 import pytest
+from sqlalchemy.exc import OperationalError
 
 from app.api import photos as photos_api
 from tests.api.conftest import bearer
@@ -37,3 +39,15 @@ def test_upload_that_crashes_after_storing_its_photo_removes_the_file(client, mo
                                  "file": (io.BytesIO(jpeg()), "p.jpg")})
     assert response.status_code == 500
     assert stored_files(client.application) == []
+
+
+def test_database_fault_after_the_view_still_answers_busy(app, client):
+    # An after-request step (the session's bookkeeping, say) meets the locked database: Flask
+    # makes that a 500, and the fault's own answer is given instead.
+    def locked(_response):
+        raise OperationalError("UPDATE users", {}, sqlite3.OperationalError("database is locked"))
+
+    app.after_request_funcs.setdefault(None, []).append(locked)
+    response = client.get("/login")
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "10"
