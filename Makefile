@@ -76,5 +76,5 @@ update-translations: $(VENV)/.installed
 	$(BIN)/pybabel update -N --ignore-obsolete -i app/translations/messages.pot \
 		-d app/translations
 
-bench: $(VENV)/.installed-dev
+bench: test-setup
 	@for f in bench/*.py; do $(BIN)/python $$f; done
