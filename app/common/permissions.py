@@ -13,6 +13,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "locations.view": EVERYONE,
     "inspections.view": EVERYONE,
     "inspections.perform": frozenset({"admin", "manager", "dept_lead", "inspector"}),
+    # Who walks rounds: a label opens the checklist, the home page lists the round.
+    "inspections.round": frozenset({"dept_lead", "inspector"}),
     "hazards.view": EVERYONE,
     "hazards.rectify": frozenset({"admin", "manager", "dept_lead"}),
     "hazards.manage": frozenset({"admin", "manager"}),

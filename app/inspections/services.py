@@ -35,6 +35,12 @@ def may_inspect(user, location) -> bool:
     return can(user, "inspections.perform") and sees_department(user, location.department_id)
 
 
+def scan_opens_checklist(user, location) -> bool:
+    """Whether a label scanned with the phone's camera opens the checklist rather than the
+    place's page: for those who walk rounds (guards everywhere, a lead at its own places)."""
+    return can(user, "inspections.round") and may_inspect(user, location)
+
+
 @dataclass
 class Answer:
     """What the inspector gave for one item (photos already through the pipeline)."""

@@ -60,16 +60,14 @@ OWN_LIMIT = 300
 def own_locations(user, now) -> list[Location]:
     """The places the user is expected at: those whose active schedules name the user's role or
     department, and those the user inspected in the last RECENT_DAYS; a lead's are limited to
-    its department. The phone keeps their checklists for use without signal."""
+    its department. The phone keeps their checklists for use without signal, in this order:
+    the round's points (what is due now first, as the home page lists them), then by code."""
     from app.inspections.models import Inspection
     from app.schedules.models import InspectionSchedule
+    from app.schedules.rounds import due_now, owed_by
 
-    role_fits = or_(InspectionSchedule.owner_role.is_(None),
-                    InspectionSchedule.owner_role == user.role)
-    department_fits = or_(InspectionSchedule.owner_department_id.is_(None),
-                          InspectionSchedule.owner_department_id == user.department_id)
     scheduled = select(InspectionSchedule.location_id).where(
-        InspectionSchedule.is_active, role_fits, department_fits)
+        InspectionSchedule.is_active, owed_by(user))
     inspected = select(Inspection.location_id).where(
         Inspection.inspector_id == user.id,
         Inspection.received_at >= now - timedelta(days=RECENT_DAYS))
@@ -79,4 +77,8 @@ def own_locations(user, now) -> list[Location]:
              .order_by(Location.code).limit(OWN_LIMIT))
     if not sees_all_departments(user):
         query = query.where(Location.department_id == user.department_id)
-    return list(db.session.scalars(query))
+    # The round comes first, so that the limit never leaves out what is due.
+    ordered = {p.location.id: p.location for p in due_now(user, now).points}
+    for location in db.session.scalars(query):
+        ordered.setdefault(location.id, location)
+    return list(ordered.values())[:OWN_LIMIT]

@@ -27,7 +27,7 @@ from app.common.urls import public_url
 from app.extensions import db
 from app.hazards.queries import open_hazards
 from app.inspections.queries import recent_inspections
-from app.inspections.services import default_kind, may_inspect
+from app.inspections.services import default_kind, may_inspect, scan_opens_checklist
 from app.locations import services
 from app.locations.forms import LocationForm
 from app.locations.models import Location
@@ -144,8 +144,9 @@ def scan(token):
     location = location_by_token(token)
     if location is None:
         return render_template("locations/invalid_label.html"), 404
-    if request.args.get("next") == "inspect" and can(current_user, "inspections.perform"):
-        # The in-app scanner's patrol flow goes straight to the checklist.
+    if scan_opens_checklist(current_user, location) or (
+            request.args.get("next") == "inspect" and can(current_user, "inspections.perform")):
+        # Those on rounds, and the in-app scanner's patrol flow, go straight to the checklist.
         return redirect(url_for("inspections.checklist", code=location.code))
     return redirect(url_for(".show", code=location.code))
 

@@ -5,12 +5,15 @@ from flask_login import current_user, login_required
 
 from app.auth.services import set_locale
 from app.common.forms import safe_next
-from app.common.permissions import require
-from app.common.time import local_today
+from app.common.permissions import can, require
+from app.common.time import local_today, utcnow
 from app.extensions import db
 from app.hazards.queries import hazard_counts, my_work_page, open_hazards
 from app.inspections.queries import recent_inspections
+from app.inspections.services import default_kind
 from app.main.forms import LanguageForm
+from app.schedules import periods
+from app.schedules.rounds import due_by, due_now
 
 bp = Blueprint("main", __name__)
 
@@ -25,6 +28,10 @@ def index():
         hazards=open_hazards(current_user, limit=8),
         inspections=recent_inspections(current_user, limit=6),
         today=local_today(),
+        # Those on rounds see theirs first; the others keep the page as it was.
+        my_round=(due_now(current_user, utcnow())
+                  if can(current_user, "inspections.round") else None),
+        start_kind=default_kind(current_user), period_label=periods.label, due_by=due_by,
     )
 
 

@@ -37,7 +37,7 @@ def test_disabled_account_cannot_log_in(client, app):
     assert _login(client, "gone", "right-password").status_code == 400
 
 
-def test_qr_link_opened_logged_out_lands_on_location_after_login(client, app):
+def test_qr_link_opened_logged_out_lands_on_the_checklist_after_login(client, app):
     location = make_location()
     make_user(username="guard", password="right-password")
     db.session.commit()
@@ -47,7 +47,7 @@ def test_qr_link_opened_logged_out_lands_on_location_after_login(client, app):
     assert f'value="/q/{location.qr_token}"' in login_page.text
     after = _login(client, "guard", "right-password", next_url=f"/q/{location.qr_token}")
     assert after.location == f"/q/{location.qr_token}"
-    assert client.get(after.location).location == f"/locations/{location.code}"
+    assert client.get(after.location).location == f"/locations/{location.code}/inspect"
 
 
 def test_next_pointing_off_site_is_ignored(client, app):
