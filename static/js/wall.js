@@ -7,8 +7,8 @@
   let data = JSON.parse(document.getElementById("wall-data").textContent);
   let etag = null;
   let lastOk = new Date();
-  // A page of a list stays this long: about a second and a half for each of the 10 to 12
-  // overdue rows a page holds at 1080p (26 overdue cards: 3 pages, 45 s round).
+  // A page of a list stays this long: over a second for each of the 12 or 13 overdue rows a
+  // page holds (the demo's 26 overdue cards: 2 pages in Chinese, 3 in English).
   const PAGE_SECONDS = 15;
   const TIMEOUT_MS = 8000;
   const pages = { overdue: 0, missed: 0 };
