@@ -1,7 +1,8 @@
 """What the wall screen shows, as plain data: counts, overdue rectifications, missed rounds.
 
-Only what a room may read from across it: card numbers, places, departments, levels, days and
-the responsible person's name; no phone numbers, no links into the app.
+Only what a room may read from across it: card numbers, places, hazard titles (the first line
+of the description), departments, levels, days and the responsible person's name; no phone
+numbers, no links into the app.
 """
 
 from datetime import datetime, time, timedelta
@@ -24,6 +25,9 @@ from app.schedules.periods import label
 # The most a wall pages through; the count says how many more there are.
 MAX_ROWS = 100
 TOP_DEPARTMENTS = 8
+# A hazard's title on the wall: its description's first line, cut; the screen cuts it further
+# to fit its column.
+TITLE_CHARS = 60
 
 
 def wall_data(now: datetime | None = None) -> dict:
@@ -54,7 +58,7 @@ def _overdue(today) -> list[dict]:
     """Overdue rectifications, the longest overdue first, each with its first before-photo."""
     responsible = aliased(User)
     rows = db.session.execute(
-        select(Hazard.id, Hazard.number, Hazard.level, Hazard.deadline_on,
+        select(Hazard.id, Hazard.number, Hazard.level, Hazard.deadline_on, Hazard.description,
                Hazard.item_result_id, Location.code, Location.name_zh, Location.name_en,
                Department.name_zh.label("dept_zh"), Department.name_en.label("dept_en"),
                responsible.full_name)
@@ -68,6 +72,7 @@ def _overdue(today) -> list[dict]:
     thumbs = before_thumbnails(rows)
     return [{
         "number": row.number,
+        "title": title(row.description),
         "location": localized(_Names(row.name_zh, row.name_en), "name"),
         "code": row.code,
         "department": localized(_Names(row.dept_zh, row.dept_en), "name"),
@@ -77,6 +82,12 @@ def _overdue(today) -> list[dict]:
         "responsible": row.full_name,
         "thumb": thumbs.get(row.id),
     } for row in rows]
+
+
+def title(description: str) -> str:
+    """The first non-blank line of a description, at most TITLE_CHARS long."""
+    line = next((line.strip() for line in description.splitlines() if line.strip()), "")
+    return line if len(line) <= TITLE_CHARS else line[:TITLE_CHARS - 1] + "…"
 
 
 def before_thumbnails(rows) -> dict[int, str]:

@@ -61,8 +61,7 @@ def screen(token):
         response = current_app.make_response(render_template(
             "wall/screen.html", display=display, data=data, lang=lang,
             poll_seconds=POLL_SECONDS, timezone=current_app.config["HOSPITAL_TIMEZONE"],
-            data_url=url_for(".data", token=token, lang=lang),
-            thumb_url=url_for(".thumbnail", token=token, sha256="SHA")))
+            data_url=url_for(".data", token=token, lang=lang)))
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response

@@ -1,13 +1,15 @@
 // The wall screen: draws the data, pages long lists, keeps the clock, and polls for news
 // with an ETag (an unchanged screen costs a 304). When the server cannot be reached it says
-// so, with the time of the last good update, and recovers by itself.
+// so, with the time of the last good update, greys the figures, and recovers by itself.
 (function () {
   "use strict";
   const config = JSON.parse(document.getElementById("wall-config").textContent);
   let data = JSON.parse(document.getElementById("wall-data").textContent);
   let etag = null;
   let lastOk = new Date();
-  const PAGE_SECONDS = 12;
+  // A page of a list stays this long: over a second for each of the 12 or 13 overdue rows a
+  // page holds (the demo's 26 overdue cards: 2 pages in Chinese, 3 in English).
+  const PAGE_SECONDS = 15;
   const TIMEOUT_MS = 8000;
   const pages = { overdue: 0, missed: 0 };
 
@@ -16,6 +18,8 @@
   const shortFormat = new Intl.DateTimeFormat(config.locale, { ...zone, hour: "2-digit", minute: "2-digit" });
   const dateFormat = new Intl.DateTimeFormat(config.locale, { timeZone: config.timezone, year: "numeric", month: "long", day: "numeric", weekday: "long" });
 
+  const plural = new Intl.PluralRules(config.locale);
+
   const fill = (text, values) => text.replace(/\{(\w+)\}/g, (_, key) => values[key]);
 
   function el(tag, className, text) {
@@ -23,6 +27,14 @@
     if (className) node.className = className;
     if (text !== undefined && text !== null) node.textContent = text;
     return node;
+  }
+
+  // The page is laid out for 1920×1080; this scales it to the screen, centred (4K: exactly ×2).
+  function fit() {
+    const scale = Math.min(innerWidth / 1920, innerHeight / 1080);
+    const left = (innerWidth - 1920 * scale) / 2;
+    const top = (innerHeight - 1080 * scale) / 2;
+    document.body.style.transform = `translate(${left}px, ${top}px) scale(${scale})`;
   }
 
   function tick() {
@@ -42,24 +54,20 @@
     }
   }
 
+  // One line: place, title, level (its word, not only its colour), department, days.
   function overdueRow(h) {
     const row = el("li", "hz hz-" + h.level);
-    if (h.thumb) {
-      const img = el("img", "hz-thumb");
-      img.alt = "";
-      img.src = config.thumbUrl.replace("SHA", h.thumb);
-      img.onerror = () => img.replaceWith(el("div", "hz-thumb"));
-      row.append(img);
-    } else {
-      row.append(el("div", "hz-thumb"));
-    }
-    const main = el("div", "hz-main");
-    const first = el("div", "hz-line1");
-    first.append(el("span", "hz-level", h.level_label), h.number + "  " + h.location);
-    const second = el("div", "hz-line2");
-    second.append(el("span", "code", h.code), [h.department, h.responsible].filter(Boolean).join(" · "));
-    main.append(first, second);
-    row.append(main, el("div", "hz-days", fill(config.text.days, { n: h.days })));
+    row.dataset.number = h.number;
+    const days = el("span", "hz-days");
+    const [before, after] = config.text.days[plural.select(h.days) === "one" ? "one" : "other"].split("{n}");
+    days.append(before, el("b", null, String(h.days)), after);
+    row.append(
+      el("span", "hz-place", h.location),
+      el("span", "hz-title", h.title),
+      el("span", "hz-level", config.text.levels[h.level] || h.level_label),
+      el("span", "hz-dept", h.department),
+      days,
+    );
     return row;
   }
 
@@ -73,9 +81,8 @@
 
   function departmentRow(d) {
     const row = el("li", "dp");
-    const n = el("span", "dp-n", String(d.overdue));
-    n.append(el("small", null, fill(config.text.overdueOf, { open: d.open })));
-    row.append(el("span", null, d.name), n);
+    row.append(el("span", null, d.name), el("span", "dp-n", String(d.overdue)),
+      el("span", "dp-open", fill(config.text.overdueOf, { open: d.open })));
     return row;
   }
 
@@ -89,7 +96,8 @@
     if (!rows.length) return;
     const probe = makeRow(rows[0]);
     list.append(probe);
-    const perPage = Math.max(1, Math.floor(list.clientHeight / probe.getBoundingClientRect().height));
+    // Layout sizes, not the screen's: the body is scaled to the screen.
+    const perPage = Math.max(1, Math.floor(list.clientHeight / probe.offsetHeight));
     const count = Math.ceil(rows.length / perPage);
     if (pages[key] >= count) pages[key] = 0;
     const start = pages[key] * perPage;
@@ -116,12 +124,14 @@
   function connected() {
     lastOk = new Date();
     document.getElementById("lost").hidden = true;
+    document.body.classList.remove("is-stale");
   }
 
   function lost() {
     const banner = document.getElementById("lost");
     banner.textContent = fill(config.text.lost, { time: shortFormat.format(lastOk) });
     banner.hidden = false;
+    document.body.classList.add("is-stale");
   }
 
   function switchedOff() {
@@ -158,10 +168,11 @@
     setTimeout(poll, config.pollSeconds * 1000);
   }
 
+  fit();
   tick();
   render();
   setInterval(tick, 1000);
   setInterval(() => { pages.overdue += 1; pages.missed += 1; render(); }, PAGE_SECONDS * 1000);
-  window.addEventListener("resize", render);
+  window.addEventListener("resize", () => { fit(); render(); });
   setTimeout(poll, config.pollSeconds * 1000);
 })();

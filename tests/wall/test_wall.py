@@ -63,6 +63,14 @@ def test_data_lists_overdue_longest_first_with_the_counts(client):
     assert (data["counts"]["overdue"], data["counts"]["open"]) == (2, 3)
 
 
+def test_a_card_is_titled_by_the_first_line_of_its_description_cut_short(client):
+    display = make_display()
+    overdue_hazard(description="\n  灭火器压力不足  \n指针在红区")
+    overdue_hazard(description="消" * 200)
+    data = client.get(f"/wall/{display.token}/data").get_json()
+    assert sorted(h["title"] for h in data["overdue"]) == ["消" * 59 + "…", "灭火器压力不足"]
+
+
 def test_the_wall_shows_no_links_and_no_personal_details(client):
     display = make_display()
     hazard = overdue_hazard()
