@@ -131,3 +131,34 @@ def test_a_marked_photo_reaches_the_card_with_its_original_one_tap_away(
         assert report["originals"] == {stored.sha256: stored.original_sha256}
         assert marked_href.endswith(f"/{stored.sha256}.jpg")
         assert original_href.endswith(f"/{stored.original_sha256}.jpg")
+
+
+def test_an_after_photo_marked_on_the_card_goes_with_its_original(page, live_server, tmp_path):
+    with live_server["app"].app_context():
+        hazard = db.session.scalars(select(Hazard).where(Hazard.status == "rectifying",
+                                                         Hazard.level == "general")
+                                    .order_by(Hazard.id.desc())).first()
+        number, lead = hazard.number, f"lead_{hazard.department.code.lower()}"
+    photo = tmp_path / "after.jpg"
+    photo.write_bytes(jpeg(1600, 1200, color=(40, 150, 90)))
+    log_in(page, live_server["url"], lead)
+    page.goto(f"{live_server['url']}/hazards/{number}")
+    page.click("#do-submit summary")
+    page.set_input_files("#do-submit input[name=photos]", str(photo))
+    page.click("#do-submit .mark-photo")
+    canvas = page.locator(".pm canvas")
+    box = canvas.bounding_box()
+    page.mouse.move(box["x"] + 20, box["y"] + 20)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, steps=5)
+    page.mouse.up()
+    page.click(".pm-done")
+    assert page.locator("#do-submit .shot.is-marked").count() == 1
+    page.fill("#do-submit textarea[name=note]", "已修复")
+    page.click("#do-submit button.primary")
+    page.wait_for_url(f"**/hazards/{number}")
+    with live_server["app"].app_context():
+        event = db.session.scalar(select(Hazard).where(Hazard.number == number)).events[-1]
+        [stored] = event.photos
+        assert event.action == "submit" and stored.original_sha256
+        assert event.data["originals"] == {stored.sha256: stored.original_sha256}
