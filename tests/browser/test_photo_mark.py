@@ -89,6 +89,9 @@ def test_a_marked_photo_reaches_the_card_with_its_original_one_tap_away(
     tool.locator("[data-tool=circle]").click()
     _touch_drag(page, (left + box["width"] / 2 - 50, top + box["height"] / 2 - 50),
                 (left + box["width"] / 2 + 50, top + box["height"] / 2 + 50))
+    tool.locator("[data-tool=text]").click()
+    tool.locator(".pm-words").fill("漏水")
+    page.touchscreen.tap(left + 30, top + box["height"] - 60)  # placed where the finger taps
     page.screenshot(path=str(SHOTS / "marking-tool.png"))
     tool.locator(".pm-done").click()
     assert tool.count() == 0
