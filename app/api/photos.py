@@ -35,7 +35,8 @@ class PhotosView(MethodView):
                       description="The same uuid was uploaded before: that photo.")
     def post(self, form):
         """Upload one photo (JPEG, PNG or WebP, at most 25 MB). It is turned upright, shrunk,
-        stripped of its metadata and stamped with the place, time and person.
+        stripped of its metadata and stamped with the place, time and person. A photo marked
+        on the phone comes with its untouched `original` in the same request.
 
         A still JPEG may have up to 50 megapixels (16 if progressive); a PNG or WebP, decoded
         whole, up to 6 (3000 × 2000; a WebP with transparency about 5). A refusal (422) says
@@ -51,7 +52,8 @@ class PhotosView(MethodView):
         now = utcnow()
         shot_at = believable_device_time(form["taken_at"], now, default=now)
         try:
-            processed = read_upload(form["file"], watermark_for(location, current_user, shot_at))
+            processed = read_upload(form["file"], watermark_for(location, current_user, shot_at),
+                                    form["original"])
         except PhotoRejected as refused:
             problem(f"photo.{refused.reason}", errors={"file": [photo_refusal(refused.reason)]})
         try:

@@ -199,6 +199,11 @@ class PhotoOut(Schema):
     is_possibly_off_site = fields.Boolean()
     url = fields.Function(lambda p: url_for("photos.image", sha256=p.sha256))
     thumbnail_url = fields.Function(lambda p: url_for("photos.thumbnail", sha256=p.thumb_sha256))
+    original_sha256 = fields.String(allow_none=True, metadata={
+        "description": "A marked photo's untouched original; null for a photo not marked."})
+    original_url = fields.Function(
+        lambda p: url_for("photos.image", sha256=p.original_sha256) if p.original_sha256
+        else None, allow_none=True)
 
 
 class PhotoUpload(Schema):
@@ -210,6 +215,12 @@ class PhotoUpload(Schema):
     taken_at = DeviceTime(load_default=None, allow_none=True, metadata={
         "description": "When the phone took it; used when the file carries no EXIF time."})
     file = Upload(required=True, metadata={"description": "JPEG, PNG or WebP, at most 25 MB."})
+    original = Upload(load_default=None, metadata={"description": (
+        "Only for a photo marked on the phone (arrows, circles, text drawn on it): the "
+        "untouched photo it was drawn on, sent in the same request as `file` (the marked "
+        "copy). Both are processed and stored; the marked copy is the photo people see first, "
+        "the original is served under the same permissions at `original_url`, and both hashes "
+        "go into the hazard card's history.")})
 
 
 class HazardRef(Schema):

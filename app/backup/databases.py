@@ -46,8 +46,11 @@ def facts_of(conn: Connection) -> Facts:
     counts = {table: conn.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar_one()
               for table in COUNTED}
     keys = set()
-    for sha256, thumb_sha256 in conn.execute(sa.text("SELECT sha256, thumb_sha256 FROM photos")):
-        keys.update((sha256, thumb_sha256))
+    # A marked photo's original is a file of its own (a database before migration 0010 has none).
+    names = {c["name"] for c in sa.inspect(conn).get_columns("photos")}
+    original = ", original_sha256" if "original_sha256" in names else ""
+    for row in conn.execute(sa.text(f"SELECT sha256, thumb_sha256{original} FROM photos")):
+        keys.update(key for key in row if key)
     revision = None
     if sa.inspect(conn).has_table("alembic_version"):
         revision = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
@@ -179,8 +182,10 @@ def postgres_facts(dump: Path) -> Facts:
     columns, rows = _dump_rows(dump, "photos")
     keys = frozenset()
     if rows:
-        sha256, thumb = columns.index("sha256"), columns.index("thumb_sha256")
-        keys = frozenset(key for row in rows for key in (row[sha256], row[thumb]))
+        named = [columns.index(c) for c in ("sha256", "thumb_sha256", "original_sha256")
+                 if c in columns]
+        # COPY text writes a NULL (a photo not marked has no original) as \N.
+        keys = frozenset(row[i] for row in rows for i in named if row[i] != "\\N")
     _columns, versions = _dump_rows(dump, "alembic_version")
     return Facts(counts, keys, versions[0][0] if versions else None)
 

@@ -52,4 +52,7 @@ def _fault(number: str, event: HazardEvent, expected_seq: int, prev_hash: str) -
         return "was changed after it was written"
     if sorted(p.sha256 for p in event.photos) != sorted(event.data.get("photos", [])):
         return "its photos are not the ones it recorded"
+    recorded = event.data.get("originals", {})
+    if any(recorded.get(p.sha256) != p.original_sha256 for p in event.photos):
+        return "its photos' originals are not the ones it recorded"
     return None

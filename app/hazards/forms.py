@@ -17,7 +17,7 @@ from app.extensions import db
 from app.photos.pipeline import PhotoRejected, ProcessedPhoto, Watermark
 from app.photos.refusals import photo_refusal
 from app.photos.tokens import keep_photos, kept_photos
-from app.photos.uploads import posted_files, read_upload
+from app.photos.uploads import posted_pairs, read_upload
 
 MAX_PHOTOS = 6
 
@@ -82,12 +82,12 @@ def parse_photos(form, files, watermark: Watermark, key: str, *, field: str = "p
                  kept: str = "kept") -> MovePhotos:
     """Uploads in `field` through the pipeline, plus those named by `kept` tokens."""
     result = MovePhotos(kept_photos(form.getlist(kept), key))
-    for upload in posted_files(files, field):
+    for upload, original in posted_pairs(files, field):
         if len(result.photos) >= MAX_PHOTOS:
             result.error = _("At most %(n)d photos at a time.", n=MAX_PHOTOS)
             break
         try:
-            result.photos.append(read_upload(upload, watermark))
+            result.photos.append(read_upload(upload, watermark, original))
         except PhotoRejected as refused:
             result.error = photo_refusal(refused.reason)
     return result

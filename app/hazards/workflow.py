@@ -78,11 +78,19 @@ def event_hash(hazard_number: str, event: HazardEvent) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def originals_of(photos) -> dict:
+    """For an event's data: the untouched original of each marked photo, by the marked copy's
+    hash, so that the chain covers both ({} when none was marked)."""
+    originals = {p.sha256: p.original_sha256 for p in photos if p.original_sha256}
+    return {"originals": originals} if originals else {}
+
+
 def _append_event(hazard, action, actor, *, from_status, note="", data=None, at=None, photos=()):
     last = hazard.events[-1] if hazard.events else None
     data = dict(data or {})
     if photos:  # the chain then also proves which photos came with the event
         data["photos"] = [photo.sha256 for photo in photos]
+        data.update(originals_of(photos))
     event = HazardEvent(
         seq=(last.seq + 1) if last else 1,
         action=action,
@@ -124,8 +132,14 @@ def report(actor, *, location, description, level, department=None, item_result=
         found_at=found_at,
     )
     db.session.add(hazard)
+    data = {"level": level}
+    if item_result is not None and item_result.photos:
+        # The checklist item's photos stay on its result; the chain names them (and the
+        # originals of those marked) all the same.
+        data["item_photos"] = [photo.sha256 for photo in item_result.photos]
+        data.update(originals_of(item_result.photos))
     _append_event(hazard, "report", actor, from_status=None, at=found_at,
-                  data={"level": level}, photos=photos)
+                  data=data, photos=photos)
     db.session.flush()
     return hazard
 

@@ -12,7 +12,7 @@ from app.inspections.services import Answer
 from app.photos.pipeline import PhotoRejected, Watermark
 from app.photos.refusals import photo_refusal
 from app.photos.tokens import keep_photos, kept_photos
-from app.photos.uploads import posted_files, read_upload
+from app.photos.uploads import posted_pairs, read_upload
 
 
 def form_key(user_id: int, location_id: int, uuid: str) -> str:
@@ -83,9 +83,9 @@ def parse_checklist(version, form, files, watermark: Watermark, *, key: str, all
         if all_pass and item.kind == "pass_fail" and answer.outcome is None:
             answer.outcome = "pass"
         answer.photos.extend(kept_photos(form.getlist(f"{field}-kept"), key))
-        for upload in posted_files(files, f"{field}-photos"):
+        for upload, original in posted_pairs(files, f"{field}-photos"):
             try:
-                photo = read_upload(upload, watermark)
+                photo = read_upload(upload, watermark, original)
             except PhotoRejected as refused:
                 errors[item.id] = photo_refusal(refused.reason)
                 continue

@@ -60,7 +60,8 @@ def _unclaimed(cutoff: datetime):
 
 def _named(key: str) -> bool:
     return db.session.scalar(select(Photo.id).where(
-        or_(Photo.sha256 == key, Photo.thumb_sha256 == key)).limit(1)) is not None
+        or_(Photo.sha256 == key, Photo.thumb_sha256 == key,
+            Photo.original_sha256 == key)).limit(1)) is not None
 
 
 def collect_photo_garbage(*, days: int, apply: bool = False,
@@ -82,11 +83,14 @@ def collect_photo_garbage(*, days: int, apply: bool = False,
     else:
         found.staged_rows = len(stale)
     named = _Names()
-    for photo_id, sha256, thumb in db.session.execute(
-            select(Photo.id, Photo.sha256, Photo.thumb_sha256).execution_options(yield_per=5000)):
+    for photo_id, sha256, thumb, original in db.session.execute(
+            select(Photo.id, Photo.sha256, Photo.thumb_sha256, Photo.original_sha256)
+            .execution_options(yield_per=5000)):
         if photo_id not in stale:
             named.add(sha256)
             named.add(thumb)
+            if original:
+                named.add(original)
     named.freeze()
     for key in store.keys():  # noqa: SIM118  (a PhotoStore, not a dict)
         if key in named:

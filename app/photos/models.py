@@ -21,11 +21,16 @@ class Photo(db.Model):
     __table_args__ = (
         CheckConstraint("length(sha256) = 64", name="sha256_length"),
         CheckConstraint("width > 0 AND height > 0", name="dimensions"),
+        CheckConstraint("original_sha256 IS NULL OR length(original_sha256) = 64",
+                        name="original_sha256_length"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     thumb_sha256: Mapped[str] = mapped_column(String(64))
+    # A photo marked on the phone (arrows, circles, text) is this row; the untouched photo it
+    # was drawn on is stored beside it under this hash, served under the same permissions.
+    original_sha256: Mapped[str | None] = mapped_column(String(64), index=True)
     width: Mapped[int]
     height: Mapped[int]
     size_bytes: Mapped[int]

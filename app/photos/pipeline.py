@@ -111,6 +111,8 @@ class ProcessedPhoto:
     sha256: str
     thumb_sha256: str
     stored_size: int | None = None  # when `image` is not at hand (already stored)
+    # A photo marked on the phone carries the untouched photo it was drawn on, processed alike.
+    original: "ProcessedPhoto | None" = None
 
     @property
     def size_bytes(self) -> int:

@@ -25,12 +25,16 @@ def save_photo(processed: ProcessedPhoto, uploader, *, earliest: datetime | None
         store.save_processed(processed)
     elif not store.exists(processed.sha256):
         raise DomainError(_("A photo was lost before it was saved. Take it again."))
+    original = processed.original
+    if original is not None and not original.image and not store.exists(original.sha256):
+        raise DomainError(_("A photo was lost before it was saved. Take it again."))
     # EXIF times are the camera's clock, taken to be set to the hospital's time.
     taken_at = local_to_utc(processed.taken_at) if processed.taken_at else None
     return Photo(sha256=processed.sha256, thumb_sha256=processed.thumb_sha256,
                  width=processed.width, height=processed.height,
                  size_bytes=processed.size_bytes, taken_at=taken_at,
                  is_possibly_off_site=bool(taken_at and earliest and taken_at < earliest),
+                 original_sha256=original.sha256 if original is not None else None,
                  uploaded_by=uploader)
 
 
@@ -103,10 +107,11 @@ def discard_unnamed(written: dict[str, int]) -> int:
         return 0
     keys = list(written)
     named = set()
-    for sha256, thumb_sha256 in db.session.execute(
-            select(Photo.sha256, Photo.thumb_sha256).where(
-                or_(Photo.sha256.in_(keys), Photo.thumb_sha256.in_(keys)))):
-        named.update((sha256, thumb_sha256))
+    for sha256, thumb_sha256, original_sha256 in db.session.execute(
+            select(Photo.sha256, Photo.thumb_sha256, Photo.original_sha256).where(
+                or_(Photo.sha256.in_(keys), Photo.thumb_sha256.in_(keys),
+                    Photo.original_sha256.in_(keys)))):
+        named.update((sha256, thumb_sha256, original_sha256))
     store = photo_store()
     return sum(1 for key in set(keys) - named
                if store.delete(key, if_written_at=written[key]))

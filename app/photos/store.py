@@ -152,11 +152,14 @@ class PhotoStore:
             os.unlink(temp)
 
     def save_processed(self, photo: ProcessedPhoto) -> None:
-        """Store a processed photo and its thumbnail. A photo kept from a refused form has no
-        bytes at hand (they were stored then): nothing to do."""
+        """Store a processed photo and its thumbnail, and a marked photo's original (its image
+        only: the original is shown whole, never as a thumbnail). A photo kept from a refused
+        form has no bytes at hand (they were stored then): nothing to do."""
         if photo.image:
             self.save(photo.image, photo.sha256)
             self.save(photo.thumbnail, photo.thumb_sha256)
+        if photo.original is not None and photo.original.image:
+            self.save(photo.original.image, photo.original.sha256)
 
 
 def init_photo_store(app: Flask) -> None:

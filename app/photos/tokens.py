@@ -25,6 +25,7 @@ def keep_photo(photo: ProcessedPhoto, form_key: str) -> str:
         "form": form_key, "sha": photo.sha256, "thumb": photo.thumb_sha256, "w": photo.width,
         "h": photo.height, "size": photo.size_bytes,
         "taken": photo.taken_at.isoformat() if photo.taken_at else None,
+        "orig": photo.original.sha256 if photo.original is not None else None,
     })
 
 
@@ -37,10 +38,14 @@ def kept_photo(token: str, form_key: str) -> ProcessedPhoto | None:
         return None
     if data.get("form") != form_key:
         return None
+    taken_at = datetime.fromisoformat(data["taken"]) if data["taken"] else None
+    original = None
+    if data.get("orig"):  # stored already too; only its hash is needed again
+        original = ProcessedPhoto(image=b"", thumbnail=b"", width=data["w"], height=data["h"],
+                                  taken_at=taken_at, sha256=data["orig"], thumb_sha256="")
     return ProcessedPhoto(image=b"", thumbnail=b"", width=data["w"], height=data["h"],
-                          taken_at=datetime.fromisoformat(data["taken"]) if data["taken"] else None,
-                          sha256=data["sha"], thumb_sha256=data["thumb"],
-                          stored_size=data["size"])
+                          taken_at=taken_at, sha256=data["sha"], thumb_sha256=data["thumb"],
+                          stored_size=data["size"], original=original)
 
 
 def kept_photos(tokens: list[str], form_key: str) -> list[ProcessedPhoto]:

@@ -2,6 +2,7 @@
 decoding budget the request's photos share."""
 
 import threading
+from dataclasses import replace
 
 from flask import current_app, g
 from werkzeug.datastructures import FileStorage, MultiDict
@@ -23,6 +24,21 @@ def posted_files(files: MultiDict, field: str) -> list[FileStorage]:
     return [upload for upload in files.getlist(field) if upload and upload.filename]
 
 
+def originals_field(field: str) -> str:
+    """Where a form posts the untouched originals of the photos marked in `field`."""
+    return f"{field}-originals"
+
+
+def posted_pairs(files: MultiDict, field: str
+                 ) -> list[tuple[FileStorage, FileStorage | None]]:
+    """The files posted in `field`, each with its untouched original when it was marked on the
+    phone: the file of the same name in `originals_field(field)`. An original whose marked copy
+    is missing is left out (the marked copy is the evidence; an original alone is not)."""
+    originals = {upload.filename: upload
+                 for upload in posted_files(files, originals_field(field))}
+    return [(upload, originals.get(upload.filename)) for upload in posted_files(files, field)]
+
+
 _slots: threading.Semaphore | None = None
 _slots_made = threading.Lock()
 
@@ -39,9 +55,16 @@ def processing_slots() -> threading.Semaphore:
         return _slots
 
 
-def read_upload(upload: FileStorage, watermark: Watermark) -> ProcessedPhoto:
-    """One uploaded file through the pipeline. Raises pipeline.PhotoRejected (its wording is
+def read_upload(upload: FileStorage, watermark: Watermark,
+                original: FileStorage | None = None) -> ProcessedPhoto:
+    """One uploaded file through the pipeline, with the untouched original it was marked on, if
+    any (processed alike, carried as `original`). Raises pipeline.PhotoRejected (its wording is
     refusals.photo_refusal)."""
     data = upload.read()  # the phone's upload is received before a slot is taken
+    original_data = original.read() if original is not None else None
     with processing_slots():
-        return process(data, watermark, budget=request_budget())
+        processed = process(data, watermark, budget=request_budget())
+        if original_data is None:
+            return processed
+        return replace(processed, original=process(original_data, watermark,
+                                                   budget=request_budget()))

@@ -16,8 +16,10 @@ bp = Blueprint("photos", __name__, url_prefix="/photos")
 
 
 def _owning_departments(sha256: str) -> set[int]:
-    """The departments whose records hold this photo (as image or thumbnail)."""
-    matches = or_(Photo.sha256 == sha256, Photo.thumb_sha256 == sha256)
+    """The departments whose records hold this photo (as image, thumbnail, or the original a
+    marked photo was drawn on: the same people see both)."""
+    matches = or_(Photo.sha256 == sha256, Photo.thumb_sha256 == sha256,
+                  Photo.original_sha256 == sha256)
     by_inspection = (select(Location.department_id)
                      .join(Inspection, Inspection.location_id == Location.id)
                      .join(ItemResult, ItemResult.inspection_id == Inspection.id)

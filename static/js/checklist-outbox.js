@@ -66,6 +66,31 @@ export async function start({ form, questions, answered, update, fallBack }) {
     figure.append(button);
   };
 
+  // "Mark": draw on the photo (photo-mark.js, loaded at the first tap). The marked copy is what
+  // is sent as the photo; the untouched original goes with it (`original`), kept the first time.
+  const markable = (figure, id) => {
+    const words = JSON.parse(document.getElementById("photo-mark-text").textContent);
+    const button = Object.assign(document.createElement("button"), {
+      type: "button", className: "mark-photo", textContent: words.mark, title: words.markHint,
+    });
+    button.setAttribute("aria-label", words.markHint);
+    button.addEventListener("click", async () => {
+      const photo = photos.get(id);
+      if (!photo || photo.uploaded) return;
+      const { markPhoto } = await import("./photo-mark.js");
+      const marked = await markPhoto(photo.blob);
+      if (!marked || !photos.has(id)) return;
+      photo.original ||= photo.blob;
+      photo.blob = marked;
+      const img = figure.querySelector("img");
+      URL.revokeObjectURL(img.src);
+      img.src = URL.createObjectURL(marked);
+      figure.classList.add("is-marked");
+      button.textContent = words.marked;
+    });
+    figure.querySelector(".unshot").before(button);
+  };
+
   function takePhotos(q, shots) {
     const itemId = Number(q.dataset.itemId);
     for (const { file, figure } of shots) {
@@ -77,6 +102,7 @@ export async function start({ form, questions, answered, update, fallBack }) {
         const img = figure.querySelector("img");
         URL.revokeObjectURL(img.src);
         img.src = URL.createObjectURL(shrunk.blob);
+        markable(figure, id);
       }, () => {
         figure.remove();
         itemError(q, text.notPhoto);
@@ -191,10 +217,19 @@ export async function start({ form, questions, answered, update, fallBack }) {
   const post = (submitter) => {
     for (const q of questions) {
       const files = new DataTransfer();
+      const originals = new DataTransfer(); // each under its marked copy's name
       for (const [id, p] of photos) {
-        if (p.itemId === Number(q.dataset.itemId)) files.items.add(new File([p.blob], `${id}.jpg`, { type: "image/jpeg" }));
+        if (p.itemId !== Number(q.dataset.itemId)) continue;
+        files.items.add(new File([p.blob], `${id}.jpg`, { type: "image/jpeg" }));
+        if (p.original) originals.items.add(new File([p.original], `${id}.jpg`, { type: "image/jpeg" }));
       }
-      q.querySelector("input[type=file]").files = files.files;
+      const input = q.querySelector("input[type=file]");
+      input.files = files.files;
+      if (originals.files.length) {
+        const more = Object.assign(document.createElement("input"), { type: "file", name: `${input.name}-originals`, multiple: true, hidden: true });
+        more.files = originals.files;
+        input.after(more);
+      }
     }
     fallBack();
     form.requestSubmit(submitter || undefined);
@@ -268,6 +303,7 @@ export async function start({ form, questions, answered, update, fallBack }) {
       const figure = Object.assign(document.createElement("figure"), { className: "shot" });
       figure.append(Object.assign(document.createElement("img"), { src: URL.createObjectURL(photo.blob), alt: "" }));
       removable(figure, id);
+      if (!photo.uploaded) markable(figure, id);
       q.querySelector(".thumbs").append(figure);
     }
     update();

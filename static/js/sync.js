@@ -136,6 +136,7 @@ async function send(entry, me, progress) {
     form.append("location_token", entry.location.token);
     if (photo.takenAt) form.append("taken_at", photo.takenAt);
     form.append("file", photo.blob, `${id}.jpg`);
+    if (photo.original) form.append("original", photo.original, `${id}.jpg`); // marked: both
     const step = { step: "photo", photo: index + 1, photos: waiting.length };
     progress({ ...step, loaded: 0, total: photo.blob.size });
     const answer = await request("POST", `${API}/photos`, form, me.csrf,

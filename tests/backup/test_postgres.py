@@ -11,7 +11,8 @@ from app.extensions import db
 from app.inspections.models import Inspection
 from app.photos.models import Photo
 from app.photos.store import photo_store
-from tests.backup.conftest import fill, new_instance
+from tests.backup.conftest import fill, new_instance, stored_photo
+from tests.factories import make_inspection
 
 pytestmark = pytest.mark.postgres
 
@@ -70,3 +71,20 @@ def test_an_empty_schema_is_replaced(source, backup, target):
         db.session.remove()
     result = run(target, "restore", backup)
     assert result.exit_code == 0, result.output
+
+
+def test_a_marked_photos_original_is_named_and_checked_in_the_dump(
+        tmp_path, monkeypatch, pg_database, backup):
+    instance = new_instance(tmp_path / "source", monkeypatch, pg_database)
+    with instance.app_context():
+        db.create_all()
+        fill()
+        photo = stored_photo()
+        photo.original_sha256 = photo_store().save(b"the untouched photo")
+        make_inspection(outcomes=("fail",)).results[0].photos.append(photo)
+        db.session.commit()
+        taken = take_snapshot(backup, keep=14, now=datetime(2026, 12, 3, 18, 0))
+        assert photo.original_sha256 in taken.manifest.photo_files
+        assert run(instance, "backup", "verify", backup).exit_code == 0
+        db.session.remove()
+        db.engine.dispose()

@@ -9,8 +9,10 @@ from app.backup import snapshot
 from app.backup.databases import libpq_target
 from app.backup.manifest import snapshot_folders
 from app.backup.snapshot import take_snapshot
+from app.extensions import db
 from app.photos.store import PhotoStore, photo_store
 from tests.backup.conftest import fill, stored_photo
+from tests.factories import make_inspection
 
 NOW = datetime(2026, 12, 3, 18, 0)
 
@@ -21,6 +23,16 @@ def test_a_snapshot_holds_the_database_and_every_photo_file_a_row_names(app, bac
     assert (taken.folder / "database.sqlite3").is_file()
     assert set(PhotoStore(backup / "photos").keys()) == set(photo_store().keys())
     assert len(taken.manifest.photo_files) == 4
+
+
+def test_a_marked_photos_original_is_in_the_snapshot(app, backup):
+    photo = stored_photo()
+    photo.original_sha256 = photo_store().save(b"the untouched photo")
+    make_inspection(outcomes=("fail",)).results[0].photos.append(photo)
+    db.session.commit()
+    taken = take_snapshot(backup, keep=14, now=NOW)
+    assert photo.original_sha256 in taken.manifest.photo_files
+    assert PhotoStore(backup / "photos").exists(photo.original_sha256)
 
 
 def test_the_manifest_counts_the_rows(app, backup):
