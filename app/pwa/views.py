@@ -11,6 +11,8 @@ from flask_login import login_required
 bp = Blueprint("pwa", __name__)
 
 THEME_COLOR = "#0b5394"
+# The phone's status bar beside the top bar, in each theme (--bar in static/css/app.css).
+THEME_COLORS = {"light": THEME_COLOR, "dark": "#15283d"}
 ICONS = (("icon-192.png", 192, "any"), ("icon-512.png", 512, "any"),
          ("maskable-192.png", 192, "maskable"), ("maskable-512.png", 512, "maskable"))
 # What the worker stores at install: it must all load, or the install fails and is retried.
@@ -20,6 +22,11 @@ SHELL_STATIC = ("css/app.css", "js/pwa.js", "js/outbox.js", "js/sync.js", "js/ph
                 "icons/apple-touch-icon.png", *(f"icons/{name}" for name, _, _ in ICONS))
 # The scanner's page and files: stored when present (another module provides them).
 OPTIONAL_STATIC = ("js/scanner.js", "vendor/jsqr/jsQR.js")
+
+
+@bp.app_context_processor
+def theme_colors():
+    return {"THEME_COLORS": THEME_COLORS}
 
 
 @bp.get("/manifest.webmanifest")
