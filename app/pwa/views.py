@@ -5,7 +5,7 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, current_app, render_template, request, send_from_directory, url_for
 from flask_login import login_required
 
 bp = Blueprint("pwa", __name__)
@@ -47,6 +47,13 @@ def manifest():
         json.dumps(body, ensure_ascii=False, indent=1), mimetype="application/manifest+json")
     response.headers["Cache-Control"] = "no-cache"
     return response
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers, bookmarks and tools ask the site root for it, whatever the pages link."""
+    return send_from_directory(Path(current_app.static_folder) / "icons", "favicon.ico",
+                               mimetype="image/vnd.microsoft.icon", max_age=86400)
 
 
 @bp.get("/sw.js")
