@@ -29,15 +29,17 @@ FIND_LOW_CONTRAST = r"""
     const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p);
     return (x + 0.05) / (y + 0.05);
   };
-  const canvas = parse(getComputedStyle(document.documentElement).backgroundColor)[3]
-    ? parse(getComputedStyle(document.documentElement).backgroundColor)
-    : parse(getComputedStyle(document.body).backgroundColor);
+  // The canvas takes the root's background, or the body's; with neither, the browser's white.
+  const canvas = [document.documentElement, document.body]
+    .map((e) => parse(getComputedStyle(e).backgroundColor))
+    .find((c) => c[3] > 0) || [255, 255, 255, 1];
   // The colour behind an element: its own background over its ancestors', over the page.
   const behind = (el) => {
     const layers = [];
     for (let e = el; e && e.nodeType === 1; e = e.parentElement) {
       const s = getComputedStyle(e);
-      if (s.backgroundImage !== 'none' && e.tagName !== 'HTML') return null;  // a picture
+      // A picture behind: not measured. A gradient (the navigation's edge shade) is left out.
+      if (s.backgroundImage.includes('url(') && e.tagName !== 'HTML') return null;
       layers.push(parse(s.backgroundColor));
     }
     let c = [canvas[0], canvas[1], canvas[2], 1];
