@@ -6,6 +6,8 @@
 #   bench/lighthouse.sh                 # 3 runs a page
 #   RUNS=5 LOCATION=BLR-1F-01 bench/lighthouse.sh
 #   LH_LANG=en bench/lighthouse.sh      # English pages (default: Chinese, as on the guards' phones)
+#   LH_THEME=dark bench/lighthouse.sh   # night mode: Chromium set to dark (--force-dark-mode), which
+#                                       # the pages follow (the demo accounts' theme is automatic)
 #
 # Installs Lighthouse 12.8.2 (the last for Node 20) into bench/out/node once; uses Debian's
 # Chromium (CHROME_PATH, never downloads a browser). JSON reports go to bench/out/lighthouse/;
@@ -24,6 +26,11 @@ BIN=$ROOT/.venv/bin
 export CHROME_PATH=${CHROME_PATH:-/usr/bin/chromium}
 CHROME_FLAGS="--headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
 --disable-background-networking --disable-component-update --disable-sync"
+case ${LH_THEME:-light} in
+  dark) CHROME_FLAGS="$CHROME_FLAGS --force-dark-mode" ;;
+  light) ;;
+  *) echo "lighthouse.sh: LH_THEME must be light or dark, not '$LH_THEME'" >&2; exit 1 ;;
+esac
 case ${LH_LANG:-zh} in
   en) ACCEPT_LANGUAGE="en-US,en;q=0.9" ;;
   *) ACCEPT_LANGUAGE="zh-CN,zh;q=0.9" ;;
@@ -121,7 +128,7 @@ done
 
 mkdir -p "$OUT"
 rm -f "$OUT"/*.json "$OUT"/*.access.log
-echo "Lighthouse $LH_VERSION on $BASE as guard1, location $LOCATION ($ACCEPT_LANGUAGE), $RUNS runs a page"
+echo "Lighthouse $LH_VERSION on $BASE as guard1, location $LOCATION ($ACCEPT_LANGUAGE, ${LH_THEME:-light} theme), $RUNS runs a page"
 for page in "${PAGES[@]}"; do
   name=${page%%=*}
   for run in $(seq "$RUNS"); do

@@ -79,3 +79,23 @@ def test_0008_fills_existing_users_and_downgrades(monkeypatch, tmp_path):
         columns = {c["name"] for c in inspect(db.engine).get_columns("users")}
         assert {"session_version", "must_change_password", "locked_until"} <= columns
         db.engine.dispose()
+
+
+def test_0011_gives_existing_users_the_automatic_theme_and_downgrades(monkeypatch, tmp_path):
+    """Users from before 0011 follow their phone (auto); 0011 undoes cleanly."""
+    from flask_migrate import downgrade
+
+    monkeypatch.setenv("SAFEROUND_INSTANCE", str(tmp_path))
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 't.db'}"})
+    with app.app_context():
+        upgrade(revision="0008")
+        with db.engine.begin() as conn:
+            conn.execute(text("INSERT INTO users (username, full_name, password_hash, role, "
+                              "active, created_at) VALUES ('old', 'Old', 'x', 'viewer', 1, "
+                              "'2026-01-01 00:00:00')"))
+        upgrade(revision="0011")
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT theme FROM users")).scalar_one() == "auto"
+        downgrade(revision="0008")
+        assert "theme" not in {c["name"] for c in inspect(db.engine).get_columns("users")}
+        db.engine.dispose()

@@ -12,6 +12,7 @@ from app.common.i18n import localized
 from app.common.permissions import ROLES
 from app.common.sql import one_of
 from app.common.time import utcnow
+from app.common.vocab import THEMES
 from app.extensions import db
 
 
@@ -45,6 +46,7 @@ class User(UserMixin, db.Model):
         CheckConstraint(one_of("role", ROLES), name="role"),
         CheckConstraint("locale IS NULL OR locale IN ('zh_Hans', 'en')", name="locale"),
         CheckConstraint("role != 'dept_lead' OR department_id IS NOT NULL", name="lead_has_dept"),
+        CheckConstraint(one_of("theme", THEMES), name="theme"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -67,6 +69,8 @@ class User(UserMixin, db.Model):
     # Set when repeated failed logins lock the account, so that administrators see it and
     # every host honours it; the counters themselves live in the login throttle's storage.
     locked_until: Mapped[datetime | None]
+    # 外观: "auto" follows the phone's light or dark setting; "light" and "dark" override it.
+    theme: Mapped[str] = mapped_column(String(8), default="auto")
 
     department: Mapped[Department | None] = relationship(back_populates="users")
 

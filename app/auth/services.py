@@ -10,6 +10,7 @@ from app.auth.models import Department, User
 from app.auth.passwords import check_new_password
 from app.common.errors import DomainError
 from app.common.permissions import ROLES
+from app.common.vocab import THEMES
 from app.extensions import db
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{1,39}$")
@@ -150,6 +151,14 @@ def log_out(user: User) -> None:
 
 def set_locale(user: User, locale: str) -> None:
     user.locale = locale
+    db.session.flush()
+
+
+def set_theme(user: User, theme: str) -> None:
+    """Keep the person's night mode choice: follow the phone (auto), always light or always dark."""
+    if theme not in THEMES:
+        raise DomainError(_("Choose automatic, light or dark."), "theme")
+    user.theme = theme
     db.session.flush()
 
 

@@ -14,7 +14,7 @@ from app.extensions import db, login_manager
 # What someone who must first change their password may still open.
 OPEN_WHILE_CHANGING_PASSWORD = frozenset({
     "auth.change_password", "auth.logout", "static", "main.set_language",
-    "pwa.service_worker", "pwa.manifest", "pwa.offline",
+    "pwa.service_worker", "pwa.manifest", "pwa.offline", "pwa.favicon",
 })
 
 

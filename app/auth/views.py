@@ -79,6 +79,21 @@ def account():
     return render_template("auth/account.html", tokens=tokens.tokens_of(current_user))
 
 
+@bp.post("/account/theme")
+@login_required
+def set_theme():
+    try:
+        services.set_theme(current_user, request.form.get("theme", ""))
+    except DomainError as e:
+        undo_refused()
+        page = render_template("auth/account.html", tokens=tokens.tokens_of(current_user),
+                               theme_error=e)
+        return page, 400
+    db.session.commit()
+    flash(_("Appearance saved."), "success")
+    return redirect(url_for(".account"))
+
+
 @bp.post("/account/sessions/end-others")
 @login_required
 def end_other_sessions():

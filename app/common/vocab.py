@@ -84,3 +84,8 @@ ROLE_LABELS = {
     "inspector": _l("Patrol inspector"),
     "viewer": _l("Viewer"),
 }
+THEMES = {  # 外观: night mode, kept per account
+    "auto": _l("Automatic"),  # 自动: follows the phone's setting
+    "light": _l("Light"),
+    "dark": _l("Dark"),
+}

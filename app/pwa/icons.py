@@ -22,6 +22,9 @@ ICONS = {
     "maskable-512.png": (512, True),
     "apple-touch-icon.png": (180, True),  # iOS rounds the corners itself: no transparency
 }
+# What a browser asks for at /favicon.ico when a page names no icon (or cannot show SVG).
+FAVICON = "favicon.ico"
+FAVICON_SIZES = [(16, 16), (32, 32), (48, 48)]
 
 
 def _cubic(a, b, c, d, p, steps=16):
@@ -88,6 +91,10 @@ def main(argv: list[str] | None = None) -> int:
         if force or not path.exists():
             _palette(draw_icon(size, maskable=maskable)).save(path, optimize=True)
             made.append(name)
+    favicon = ICON_DIR / FAVICON
+    if force or not favicon.exists():
+        draw_icon(48, maskable=False).save(favicon, sizes=FAVICON_SIZES)
+        made.append(FAVICON)
     if made:
         print(f"Drew app icons: {', '.join(made)}")
     return 0

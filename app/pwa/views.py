@@ -5,21 +5,28 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, current_app, render_template, request, send_from_directory, url_for
 from flask_login import login_required
 
 bp = Blueprint("pwa", __name__)
 
 THEME_COLOR = "#0b5394"
+# The phone's status bar beside the top bar, in each theme (--bar in static/css/app.css).
+THEME_COLORS = {"light": THEME_COLOR, "dark": "#15283d"}
 ICONS = (("icon-192.png", 192, "any"), ("icon-512.png", 512, "any"),
          ("maskable-192.png", 192, "maskable"), ("maskable-512.png", 512, "maskable"))
 # What the worker stores at install: it must all load, or the install fails and is retried.
 SHELL_STATIC = ("css/app.css", "js/pwa.js", "js/outbox.js", "js/sync.js", "js/photos.js",
                 "js/checklist.js", "js/checklist-outbox.js", "js/photo-mark.js",
-                "js/outbox-page.js", "js/offline.js", "icons/favicon.svg",
+                "js/outbox-page.js", "js/offline.js", "js/nav.js", "icons/favicon.svg",
                 "icons/apple-touch-icon.png", *(f"icons/{name}" for name, _, _ in ICONS))
 # The scanner's page and files: stored when present (another module provides them).
 OPTIONAL_STATIC = ("js/scanner.js", "vendor/jsqr/jsQR.js")
+
+
+@bp.app_context_processor
+def theme_colors():
+    return {"THEME_COLORS": THEME_COLORS}
 
 
 @bp.get("/manifest.webmanifest")
@@ -40,6 +47,13 @@ def manifest():
         json.dumps(body, ensure_ascii=False, indent=1), mimetype="application/manifest+json")
     response.headers["Cache-Control"] = "no-cache"
     return response
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers, bookmarks and tools ask the site root for it, whatever the pages link."""
+    return send_from_directory(Path(current_app.static_folder) / "icons", "favicon.ico",
+                               mimetype="image/vnd.microsoft.icon", max_age=86400)
 
 
 @bp.get("/sw.js")

@@ -1,5 +1,6 @@
 """Touch targets on a phone (iPhone 13, 390 × 844 CSS px): the language button and each photo's
-remove control are at least 44 × 44 px, and a remove control covers no photo."""
+remove control are at least 44 × 44 px, and a remove control covers no photo; every control on
+the guard's pages is 44 × 44 px with 8 px to the next (tests/browser/targets.py measures)."""
 
 import pytest
 from playwright.sync_api import expect
@@ -8,6 +9,7 @@ from sqlalchemy import select
 from app.auth.models import User
 from app.extensions import db
 from tests.browser.conftest import log_in
+from tests.browser.targets import problems
 from tests.images import jpeg
 
 TAP = 44  # CSS px: Apple's and WCAG 2.5.5's smallest comfortable target
@@ -69,3 +71,40 @@ def test_language_button_and_photo_remove_controls_fit_a_thumb(page, live_server
 
     first.locator(".shot .unshot").first.click()
     expect(first.locator(".shot")).to_have_count(2)
+
+
+@pytest.mark.parametrize("lang", ["zh-Hans", "en"])
+def test_every_control_on_the_guards_pages_is_44_px_with_8_px_between(page_alone, live_server,
+                                                                     guard, tmp_path, lang):
+    """The checklist with a failed item and its photo, the home page, a hazard card and the
+    outbox with an inspection waiting in it."""
+    page, url = page_alone, live_server["url"]
+    log_in(page, url, guard)
+    page.goto(f"{url}/locations/PWR-1F-02/inspect")
+    _use_language(page, lang)
+    photo = tmp_path / "photo.jpg"
+    photo.write_bytes(jpeg(800, 600))
+    first = page.locator(".q").first
+    first.locator(".tog-fail").click()
+    first.locator("input[type=file]").set_input_files(str(photo))
+    expect(first.locator(".shot .unshot")).to_have_count(1)
+    found = {"checklist": problems(page)}
+
+    # The server out of reach (to the end: nothing reaches the shared server).
+    page.route("**/api/v1/**", lambda route: route.abort())
+    for item in page.locator(".q[data-kind=pass_fail]").all()[1:]:
+        item.locator(".tog-pass").click()
+    page.locator("button.primary[value=submit]").click()
+    expect(page.locator("#saved")).to_be_visible()
+    page.goto(f"{url}/outbox")
+    expect(page.locator(".entry")).to_have_count(1)
+    found["outbox"] = problems(page)
+    page.goto(f"{url}/")
+    found["home"] = problems(page)
+    page.goto(f"{url}/hazards")
+    page.locator(".rows a.stretch").first.click()
+    page.wait_for_load_state()
+    found["hazard card"] = problems(page)
+    failed = {name: lines for name, lines in found.items() if lines}
+    assert not failed, "\n".join(f"{name}: {line}" for name, lines in failed.items()
+                                  for line in lines)

@@ -54,7 +54,7 @@ def test_icons_are_drawn_once_and_quietly_after(tmp_path, monkeypatch, capsys):
     icons.main([])
     assert "Drew app icons" in capsys.readouterr().out
     stamps = {p.name: p.stat().st_mtime_ns for p in tmp_path.iterdir()}
-    assert set(stamps) == set(icons.ICONS)
+    assert set(stamps) == {*icons.ICONS, icons.FAVICON}
     icons.main([])
     assert capsys.readouterr().out == ""
     assert {p.name: p.stat().st_mtime_ns for p in tmp_path.iterdir()} == stamps
