@@ -121,6 +121,15 @@ def _answer_problem(item: ChecklistItem, answer: Answer) -> str | None:
     return _missing_photo(item, answer, outcome)
 
 
+def is_given(item: ChecklistItem, answer: Answer) -> bool:
+    """Whether the item has an answer of its kind (a choice, a reading or a text)."""
+    if item.kind == "number":
+        return answer.number is not None
+    if item.kind == "text":
+        return bool(answer.text.strip())
+    return answer.outcome is not None
+
+
 def _missing_answer(item: ChecklistItem, answer: Answer, outcome: str | None) -> str | None:
     """A required item left unanswered, by kind."""
     if item.kind == "number" and answer.number is None:
@@ -133,10 +142,12 @@ def _missing_answer(item: ChecklistItem, answer: Answer, outcome: str | None) ->
 
 
 def _missing_photo(item: ChecklistItem, answer: Answer, outcome: str | None) -> str | None:
-    """A photo item that passed without its photo (when required), or a failure whose item
-    needs a photo of it."""
+    """A photo item that passed without its photo (when required), a failure whose item
+    needs a photo of it, or an item that always needs one and was not skipped."""
     if answer.photos:
         return None
+    if item.photo_required and is_given(item, answer) and answer.outcome != "na":
+        return _("This item needs a photo.")
     if item.kind == "photo" and outcome == "pass" and item.is_required:
         return _("Take the photo this item asks for.")
     if outcome == "fail" and item.photo_required_on_fail:

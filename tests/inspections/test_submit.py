@@ -102,6 +102,33 @@ def test_failure_that_needs_a_photo_is_refused_without_one(place, english):
     assert _count(Hazard) == 0
 
 
+def test_item_that_always_needs_a_photo_is_refused_without_one(place, english):
+    location, version = place
+    reading = version.items[2]
+    reading.photo_required = True
+    with pytest.raises(AnswerErrors) as refused:
+        _submit(location, version, _all(version))
+    assert refused.value.by_item == {reading.id: "This item needs a photo."}
+    assert _count(Inspection) == 0
+
+
+def test_item_that_always_needs_a_photo_is_stored_with_one(place):
+    location, version = place
+    reading = version.items[2]
+    reading.photo_required = True
+    photo = process(jpeg(), Watermark(location.code, "2026-11-24 14:00", "李强"))
+    _submit(location, version, _all(version) | {reading.id: Answer(number=0.5, photos=[photo])})
+    assert _count(Inspection) == 1
+
+
+def test_item_marked_not_applicable_needs_no_photo(place):
+    location, version = place
+    item = version.items[0]
+    item.photo_required = True
+    _submit(location, version, _all(version) | {item.id: Answer("na")})
+    assert _count(Inspection) == 1
+
+
 def test_photos_become_the_hazards_before_photos(place):
     location, version = place
     item = version.items[0]
