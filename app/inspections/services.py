@@ -155,6 +155,36 @@ def _missing_photo(item: ChecklistItem, answer: Answer, outcome: str | None) -> 
     return None
 
 
+# The items "all remaining pass" answers: those with pass / fail / not applicable toggles.
+FILLED_BY_ALL_PASS = ("pass_fail", "photo")
+
+
+@dataclass
+class AllClearSummary:
+    """What "all remaining pass" did and what it left: shown with Submit, never stored."""
+
+    passed: int  # unanswered items now marked pass
+    needed: list[tuple[ChecklistItem, str]]  # what the server would refuse, and why
+    empty: list[ChecklistItem]  # optional readings left empty
+
+
+def fill_all_pass(version: ChecklistVersion, answers: dict[int, Answer]) -> AllClearSummary:
+    """Mark the unanswered pass/fail items of `answers` pass and say what is still missing
+    (required readings, required photos). Stores nothing: the person confirms with Submit."""
+    passed, needed, empty = 0, [], []
+    for item in version.items:
+        answer = answers.setdefault(item.id, Answer())
+        if item.kind in FILLED_BY_ALL_PASS and answer.outcome is None:
+            answer.outcome = "pass"
+            passed += 1
+        problem = _answer_problem(item, answer)
+        if problem is not None:
+            needed.append((item, problem))
+        elif item.kind == "number" and answer.number is None:
+            empty.append(item)
+    return AllClearSummary(passed, needed, empty)
+
+
 def existing_inspection(uuid: str) -> Inspection | None:
     return db.session.scalar(select(Inspection).where(Inspection.uuid == uuid))
 

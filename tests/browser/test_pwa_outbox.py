@@ -80,7 +80,7 @@ def test_refused_inspection_keeps_the_servers_reason_and_is_fixed_and_sent(
     first = page.locator(".q").first
     first_id = int(first.get_attribute("data-item-id"))
     first.locator(".tog-fail").click()
-    first.locator("input.note").fill("氧气瓶未固定")
+    first.locator("textarea.note").fill("氧气瓶未固定")
     page.wait_for_load_state("networkidle")  # the outbox code, loaded on the first tap
     go_offline(page)
     page.click("button.quick")
@@ -104,7 +104,7 @@ def test_refused_inspection_keeps_the_servers_reason_and_is_fixed_and_sent(
     first = page.locator(f".q[data-item-id='{first_id}']")
     expect(first.locator(".error")).to_have_text(reason)
     expect(first.locator(".tog-fail input")).to_be_checked()
-    expect(first.locator("input.note")).to_have_value("氧气瓶未固定")
+    expect(first.locator("textarea.note")).to_have_value("氧气瓶未固定")
     photo = tmp_path / "cylinder.jpg"
     photo.write_bytes(jpeg(1200, 1600))
     first.locator("input[type=file]").set_input_files(str(photo))
@@ -125,7 +125,7 @@ def test_photos_are_shrunk_in_the_browser_and_can_be_removed(page, live_server, 
     os.utime(big, (taken, taken))
     first = page.locator(".q").first
     first.locator(".tog-fail").click()
-    first.locator("input.note").fill("配电柜门未关")
+    first.locator("textarea.note").fill("配电柜门未关")
     first.locator("input[type=file]").set_input_files([str(big), str(small)])
     expect(first.locator(".shot")).to_have_count(2)
     page.locator(".q").nth(1).locator(".tog-fail").click()

@@ -129,6 +129,25 @@ def test_item_marked_not_applicable_needs_no_photo(place):
     assert _count(Inspection) == 1
 
 
+def test_all_pass_fills_the_unanswered_and_names_what_is_missing(place, english):
+    location, version = place
+    first, second, reading = version.items
+    answers = {first.id: Answer("fail")}
+    summary = services.fill_all_pass(version, answers)
+    assert (answers[first.id].outcome, answers[second.id].outcome) == ("fail", "pass")
+    assert summary.passed == 1
+    assert summary.needed == [(reading, "Enter the reading.")]
+    assert _count(Inspection) == 0
+
+
+def test_all_pass_lists_an_optional_empty_reading_apart(place):
+    location, version = place
+    version.items[2].is_required = False
+    summary = services.fill_all_pass(version, {})
+    assert summary.passed == 2 and summary.needed == []
+    assert summary.empty == [version.items[2]]
+
+
 def test_photos_become_the_hazards_before_photos(place):
     location, version = place
     item = version.items[0]
