@@ -64,14 +64,18 @@ def _submit(location, version, kind, form: ChecklistForm):
     watermark = watermark_for(location, current_user, now)
     parsed = parse_checklist(version, request.form, request.files, watermark,
                              key=form_key(current_user.id, location.id, uuid))
-    if form.action.data == "all_pass" and version.template.allows_quick_pass(kind):
+    if form.action.data == "all_pass":
         # Filled in and shown again with what is still missing; only Submit stores it.
-        summary = services.fill_all_pass(version, parsed.answers)
+        allowed = version.template.allows_quick_pass(kind)
+        summary = services.fill_all_pass(version, parsed.answers) if allowed else None
+        error = None if allowed else _("This kind of inspection has no “all remaining pass”: "
+                                       "answer each item.")
         return render_template("inspections/checklist.html", location=location,
                                version=version, kind=kind, uuid=uuid,
                                started_at=form.started_at.data or "", answers=parsed.answers,
                                errors=parsed.errors, kept=parsed.keep_photos(),
-                               summary=summary, note=form.note.data or "", fresh=False)
+                               summary=summary, error=error, note=form.note.data or "",
+                               fresh=False), 200 if allowed else 400
     errors, error = dict(parsed.errors), None
     if form.validate() and not errors:
         try:

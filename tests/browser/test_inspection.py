@@ -2,6 +2,7 @@
 (scan, all pass, Submit in the summary), which stores nothing before the Submit."""
 
 import io
+import re
 from datetime import datetime
 
 import pytest
@@ -121,6 +122,7 @@ def test_all_clear_summary_points_at_the_empty_required_reading(page, live_serve
     expect(link).to_contain_text("液氧储罐压力")
     expect(page.locator("#allclear-summary .allclear-needed")).to_contain_text("储罐压力表")
     shot(page, "all-clear-summary-missing-phone", full_page=False)
+    expect(page.locator(".submit-bar .left")).to_have_text(re.compile(r"^剩余 \d+ 项$"))
     link.tap()
     expect(reading.locator("input[inputmode=decimal]")).to_be_focused()
     page.tap("#allclear-summary button[value=submit]")
@@ -150,6 +152,20 @@ def test_checklist_labels_wrap_to_two_lines_at_most(page, live_server, shot, lan
     page.tap("button[value=all_pass]")
     expect(page.locator("#allclear-summary")).to_be_visible()
     shot(page, f"all-clear-summary-phone-{lang}", full_page=False)
+    left = {"en": r"^\d+ left$", "zh-Hans": r"^剩余 \d+ 项$"}[lang]
+    expect(page.locator(".submit-bar .left")).to_have_text(re.compile(left))
     controls = page.locator("#checklist button, #checklist .tog span, #checklist .photo-btn > span")
     wrapped = [(label, n) for label, n in controls.evaluate_all(LINES) if n > 2]
     assert wrapped == []
+
+
+def test_item_note_grows_as_it_is_typed(page, live_server):
+    log_in(page, live_server["url"], "guard1")
+    page.goto(f"{live_server['url']}/locations/PWR-1F-01/inspect")
+    first = page.locator(".q").first
+    first.locator(".tog-fail").click()
+    note = first.locator("textarea.note")
+    empty = note.bounding_box()["height"]
+    note.fill("配电柜前绝缘垫破损，\n边缘卷起，\n有人绊倒的危险，\n已告知值班电工。")
+    assert note.bounding_box()["height"] > empty + 40  # every line in sight, no scrolling
+    assert note.get_attribute("maxlength") == "2000"

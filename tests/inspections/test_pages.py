@@ -198,8 +198,7 @@ def test_all_remaining_pass_is_not_offered_for_leadership_inspections(client, lo
     login("manager")
     page = client.get("/locations/PWR-1F-01/inspect?kind=leadership").text
     assert 'value="all_pass"' not in page
-    data = {"uuid": str(uuid.uuid4()), "kind": "leadership", "version_id": str(place[1].id),
-            "action": "all_pass"}
+    data = _form(place[1], kind="leadership", action="all_pass")  # every item answered
     assert client.post("/locations/PWR-1F-01/inspect", data=data).status_code == 400
     assert _count(Inspection) == 0
 
