@@ -111,6 +111,7 @@ class Item(Schema):
     guidance = fields.String()
     is_required = fields.Boolean()
     photo_required_on_fail = fields.Boolean()
+    photo_required = fields.Boolean()
     default_level = fields.String(metadata={"enum": list(HAZARD_LEVELS)})
     min_value = fields.Float(allow_none=True)
     max_value = fields.Float(allow_none=True)

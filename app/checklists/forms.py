@@ -43,6 +43,7 @@ class ItemForm(FlaskForm):
     guidance_en = TextAreaField(_l("Guidance in English"), [Optional(), Length(max=1000)])
     is_required = BooleanField(_l("Must be answered"), default=True)
     photo_required_on_fail = BooleanField(_l("Photo required when it fails"))
+    photo_required = BooleanField(_l("Photo always required (unless not applicable)"))
     default_level = SelectField(_l("Hazard level a failure raises"),
                                 choices=choices(HAZARD_LEVELS.items()), default="general")
     min_value = FloatField(_l("Lowest allowed value"), [Optional()])

@@ -98,6 +98,9 @@ class ChecklistItem(db.Model):
     guidance_en: Mapped[str] = mapped_column(Text, default="")
     is_required: Mapped[bool] = mapped_column(default=True)
     photo_required_on_fail: Mapped[bool] = mapped_column(default=False)
+    # A photo is evidence every time the item is answered (not skipped as not applicable),
+    # whatever the inspection kind, e.g. the gauge behind a reading.
+    photo_required: Mapped[bool] = mapped_column(default=False)
     default_level: Mapped[str] = mapped_column(String(10), default="general")
     min_value: Mapped[float | None] = mapped_column(Float)
     max_value: Mapped[float | None] = mapped_column(Float)

@@ -14,7 +14,7 @@ INSPECTIONS = table("inspections", column("version_id"))
 
 ITEM_FIELDS = (
     "kind", "prompt_zh", "prompt_en", "guidance_zh", "guidance_en", "is_required",
-    "photo_required_on_fail", "default_level", "min_value", "max_value", "unit",
+    "photo_required_on_fail", "photo_required", "default_level", "min_value", "max_value", "unit",
 )
 
 
@@ -113,7 +113,7 @@ def _check_item(fields: dict) -> dict:
     cleaned = {f: fields.get(f) for f in ITEM_FIELDS}
     for text in ("prompt_zh", "prompt_en", "guidance_zh", "guidance_en", "unit"):
         cleaned[text] = (cleaned[text] or "").strip()
-    for flag in ("is_required", "photo_required_on_fail"):
+    for flag in ("is_required", "photo_required_on_fail", "photo_required"):
         cleaned[flag] = bool(cleaned[flag])
     return cleaned
 

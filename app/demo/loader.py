@@ -130,10 +130,12 @@ def _templates(types) -> dict[str, ChecklistTemplate]:
                     prompt_en=item["en"], guidance_zh=item.get("guidance_zh", ""),
                     guidance_en=item.get("guidance_en", ""),
                     photo_required_on_fail=item.get("photo_on_fail", False),
+                    photo_required=item.get("photo_always", False),
                     default_level=item.get("level", "general"),
-                    # Readings and names are optional, so an all-clear patrol stays a
-                    # three-tap round; a reading outside its range still fails.
-                    is_required=item["kind"] == "pass_fail",
+                    # Readings and names are optional unless marked, so an all-clear patrol
+                    # stays a three-tap round; a reading outside its range still fails. The
+                    # liquid-oxygen tank's pressure and gauge photo are always wanted.
+                    is_required=item.get("required", item["kind"] == "pass_fail"),
                     min_value=item.get("min"), max_value=item.get("max"),
                     unit=item.get("unit") or "",
                 ))

@@ -58,7 +58,7 @@ class ChecklistForm(FlaskForm):
     note = TextAreaField(validators=[text_length()], filters=TEXT_FILTERS)
 
 
-def parse_checklist(version, form, files, watermark: Watermark, *, key: str, all_pass=False
+def parse_checklist(version, form, files, watermark: Watermark, *, key: str
                     ) -> ParsedChecklist:
     """Answers per item id; photos go through the pipeline here, before any database work.
     `key` (from form_key) binds the photos kept for a refused form to this user and form."""
@@ -80,8 +80,6 @@ def parse_checklist(version, form, files, watermark: Watermark, *, key: str, all
                 if answer.number != answer.number or abs(answer.number) > 1e12:  # NaN, inf
                     answer.number = None
                     errors[item.id] = _("Enter the reading as a number, such as 0.45.")
-        if all_pass and item.kind == "pass_fail" and answer.outcome is None:
-            answer.outcome = "pass"
         answer.photos.extend(kept_photos(form.getlist(f"{field}-kept"), key))
         for upload, original in posted_pairs(files, f"{field}-photos"):
             try:

@@ -127,6 +127,15 @@ def _answer_problem(item: ChecklistItem, answer: Answer) -> str | None:
     return _missing_photo(item, answer, outcome)
 
 
+def is_given(item: ChecklistItem, answer: Answer) -> bool:
+    """Whether the item has an answer of its kind (a choice, a reading or a text)."""
+    if item.kind == "number":
+        return answer.number is not None
+    if item.kind == "text":
+        return bool(answer.text.strip())
+    return answer.outcome is not None
+
+
 def _missing_answer(item: ChecklistItem, answer: Answer, outcome: str | None) -> str | None:
     """A required item left unanswered, by kind."""
     if item.kind == "number" and answer.number is None:
@@ -139,15 +148,47 @@ def _missing_answer(item: ChecklistItem, answer: Answer, outcome: str | None) ->
 
 
 def _missing_photo(item: ChecklistItem, answer: Answer, outcome: str | None) -> str | None:
-    """A photo item that passed without its photo (when required), or a failure whose item
-    needs a photo of it."""
+    """A photo item that passed without its photo (when required), a failure whose item
+    needs a photo of it, or an item that always needs one and was not skipped."""
     if answer.photos:
         return None
+    if item.photo_required and is_given(item, answer) and answer.outcome != "na":
+        return _("This item needs a photo.")
     if item.kind == "photo" and outcome == "pass" and item.is_required:
         return _("Take the photo this item asks for.")
     if outcome == "fail" and item.photo_required_on_fail:
         return _("A failed item here needs a photo.")
     return None
+
+
+# The items "all remaining pass" answers: those with pass / fail / not applicable toggles.
+FILLED_BY_ALL_PASS = ("pass_fail", "photo")
+
+
+@dataclass
+class AllClearSummary:
+    """What "all remaining pass" did and what it left: shown with Submit, never stored."""
+
+    passed: int  # unanswered items now marked pass
+    needed: list[tuple[ChecklistItem, str]]  # what the server would refuse, and why
+    empty: list[ChecklistItem]  # optional readings left empty
+
+
+def fill_all_pass(version: ChecklistVersion, answers: dict[int, Answer]) -> AllClearSummary:
+    """Mark the unanswered pass/fail items of `answers` pass and say what is still missing
+    (required readings, required photos). Stores nothing: the person confirms with Submit."""
+    passed, needed, empty = 0, [], []
+    for item in version.items:
+        answer = answers.setdefault(item.id, Answer())
+        if item.kind in FILLED_BY_ALL_PASS and answer.outcome is None:
+            answer.outcome = "pass"
+            passed += 1
+        problem = _answer_problem(item, answer)
+        if problem is not None:
+            needed.append((item, problem))
+        elif item.kind == "number" and answer.number is None:
+            empty.append(item)
+    return AllClearSummary(passed, needed, empty)
 
 
 def existing_inspection(uuid: str) -> Inspection | None:

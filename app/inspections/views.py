@@ -62,10 +62,20 @@ def _submit(location, version, kind, form: ChecklistForm):
         return redirect(url_for(".show", inspection_id=previous.id), 303)
     now = utcnow()
     watermark = watermark_for(location, current_user, now)
-    all_pass = (form.action.data == "all_pass"
-                and version.template.allows_quick_pass(kind))
-    parsed = parse_checklist(version, request.form, request.files, watermark, all_pass=all_pass,
+    parsed = parse_checklist(version, request.form, request.files, watermark,
                              key=form_key(current_user.id, location.id, uuid))
+    if form.action.data == "all_pass":
+        # Filled in and shown again with what is still missing; only Submit stores it.
+        allowed = version.template.allows_quick_pass(kind)
+        summary = services.fill_all_pass(version, parsed.answers) if allowed else None
+        error = None if allowed else _("This kind of inspection has no “all remaining pass”: "
+                                       "answer each item.")
+        return render_template("inspections/checklist.html", location=location,
+                               version=version, kind=kind, uuid=uuid,
+                               started_at=form.started_at.data or "", answers=parsed.answers,
+                               errors=parsed.errors, kept=parsed.keep_photos(),
+                               summary=summary, error=error, note=form.note.data or "",
+                               fresh=False), 200 if allowed else 400
     errors, error = dict(parsed.errors), None
     if form.validate() and not errors:
         try:

@@ -119,7 +119,7 @@ export async function start({ form, questions, answered, update, fallBack }) {
       outcome: q.querySelector("input[type=radio]:checked")?.value ?? null,
       number: raw === "" ? null : Number(raw),
       text: q.querySelector("input[name$='-text']")?.value ?? "",
-      note: q.querySelector("input.note").value,
+      note: q.querySelector(".note").value,
       photoIds: [...photos].filter(([, p]) => p.itemId === itemId).map(([id]) => id),
     };
   });
@@ -135,6 +135,14 @@ export async function start({ form, questions, answered, update, fallBack }) {
       else if (kind === "number" && a.number === null) found.set(a.itemId, text.reading);
       else if (kind === "text" && !a.text.trim()) found.set(a.itemId, text.needed);
       else if ((kind === "pass_fail" || kind === "photo") && !a.outcome) found.set(a.itemId, text.choose);
+    });
+    // A photo the template always wants (a reading's gauge): refused before it is queued.
+    answers.forEach((a, i) => {
+      const q = questions[i];
+      const given = a.outcome !== null || (a.number !== null && !Number.isNaN(a.number)) || a.text.trim() !== "";
+      if (q.hasAttribute("data-photo-required") && given && a.outcome !== "na" && !a.photoIds.length && !found.has(a.itemId)) {
+        found.set(a.itemId, text.photoNeeded);
+      }
     });
     return found;
   };
@@ -239,12 +247,6 @@ export async function start({ form, questions, answered, update, fallBack }) {
     if (busy) return;
     setBusy(true);
     try {
-      if (submitter?.value === "all_pass") {
-        for (const q of questions) {
-          if (q.dataset.kind === "pass_fail" && !answered(q)) q.querySelector(".tog-pass input").checked = true;
-        }
-        update();
-      }
       await Promise.all(pending);
       if (!usable) return post(submitter);
       const answers = collect();
@@ -294,7 +296,7 @@ export async function start({ form, questions, answered, update, fallBack }) {
       if (number) number.value = a.number ?? "";
       const field = q.querySelector("input[name$='-text']");
       if (field) field.value = a.text || "";
-      q.querySelector("input.note").value = a.note || "";
+      q.querySelector(".note").value = a.note || "";
     }
     for (const [id, photo] of Object.entries(entry.photos)) {
       const q = form.querySelector(`.q[data-item-id="${photo.itemId}"]`);

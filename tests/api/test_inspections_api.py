@@ -69,6 +69,18 @@ def test_a_missing_answer_is_refused_beside_its_item(client, place, api_user):
     assert count(Inspection) == 0
 
 
+def test_a_missing_required_photo_is_refused_beside_its_item(client, place, api_user):
+    location, version = place
+    version.items[0].photo_required = True
+    db.session.commit()
+    _user, headers = api_user()
+    response = client.post("/api/v1/inspections", json=inspection_body(location, version),
+                           headers=headers | {"Accept-Language": "zh-CN"})
+    assert response.status_code == 422
+    assert response.json["errors"]["answers"] == {str(version.items[0].id): ["此项需要照片。"]}
+    assert count(Inspection) == 0
+
+
 def test_a_replaced_label_is_refused_with_what_to_do(client, place, api_user):
     location, version = place
     _user, headers = api_user()

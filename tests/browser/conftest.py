@@ -107,6 +107,13 @@ def log_in(page, base_url, username, password=DEMO_PASSWORD):
     page.wait_for_load_state()
 
 
+def all_pass_and_submit(page):
+    """The all-clear: "All remaining pass" fills the form in and shows its summary; the
+    summary's Submit sends it."""
+    page.click("button[value=all_pass]")
+    page.click("#allclear-summary button[value=submit]")
+
+
 def go_offline(page, seconds=10):
     """Take the phone off the network, and wait until its service worker is off it too: Chromium
     hands the offline setting to the worker a moment after the page, and under load a fetch the

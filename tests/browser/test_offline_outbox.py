@@ -11,7 +11,7 @@ import time
 import pytest
 from PIL import Image
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, go_offline
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, all_pass_and_submit, go_offline
 from tests.browser.field import PASSWORD, FieldServer, build_hospital
 
 
@@ -193,7 +193,7 @@ def test_twenty_inspections_queued_offline_all_arrive_once(field, browser, playw
     go_offline(page)
     for n in range(20):
         page.goto(checklist)
-        page.click(".submit-bar button.quick")  # all pass
+        all_pass_and_submit(page)
         page.wait_for_selector("#saved", state="visible")
         assert page.inner_text("#outbox-badge .n") == str(n + 1)
     assert hospital.count("inspections") == 0

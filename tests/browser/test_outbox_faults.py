@@ -9,7 +9,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from playwright.sync_api import expect
 
-from tests.browser.conftest import log_in
+from tests.browser.conftest import all_pass_and_submit, log_in
 from tests.browser.test_pwa_outbox import ENTRIES, _inspection, _queue_against
 from tests.images import jpeg
 
@@ -77,7 +77,7 @@ def test_a_busy_server_is_tried_again_later_and_the_inspection_arrives_once(
 
     page.route("**/api/v1/inspections", once)
     page.locator(".q[data-kind=pass_fail] .tog-pass").first.click()
-    page.click("button.quick")
+    all_pass_and_submit(page)
 
     busy = _words(live_server, "The server is busy just now; it is sent by itself a little later.")
     expect(page.locator("#saved h2")).to_have_text(
@@ -111,7 +111,7 @@ def test_a_full_photo_store_is_shown_to_the_guard_and_the_inspection_kept(
     photo.write_bytes(jpeg(800, 600))
     first.locator("input[type=file]").set_input_files(str(photo))
     expect(first.locator(".thumbs img")).to_have_count(1)
-    page.click("button.quick")
+    all_pass_and_submit(page)
 
     full = _words(live_server, "The server's photo storage is full: please tell the safety "
                   "office. The inspection stays on this phone and is sent by itself once there "
@@ -148,11 +148,11 @@ def test_while_photos_cannot_be_stored_an_inspection_without_photos_is_still_sen
     photo.write_bytes(jpeg(800, 600))
     first.locator("input[type=file]").set_input_files(str(photo))
     expect(first.locator(".thumbs img")).to_have_count(1)
-    page.click("button.quick")  # queued with a photo, while the server cannot be reached
+    all_pass_and_submit(page)  # queued with a photo, while the server cannot be reached
     expect(page.locator("#saved")).to_be_visible()
     page.goto(f"{live_server['url']}/locations/KIT-1F-01/inspect")
     page.locator(".q[data-kind=pass_fail] .tog-pass").first.click()
-    page.click("button.quick")  # and one without
+    all_pass_and_submit(page)  # and one without
     expect(page.locator("#saved")).to_be_visible()
     with_photo, without = page.evaluate(ENTRIES)
 

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.inspections.models import Inspection
 from app.locations.models import Location
-from tests.browser.conftest import go_offline, log_in
+from tests.browser.conftest import all_pass_and_submit, go_offline, log_in
 from tests.images import jpeg
 
 # The outbox's entries as JSON (a photo's blob becomes its size and type).
@@ -58,7 +58,7 @@ def test_badge_counts_an_inspection_queued_offline_until_it_is_sent(page, live_s
     page.locator(".q[data-kind=pass_fail] .tog-pass").first.click()  # first touch, with signal
     page.wait_for_load_state("networkidle")  # the outbox code, loaded on the first tap
     go_offline(page)
-    page.click("button.quick")
+    all_pass_and_submit(page)
     expect(page.locator("#saved")).to_be_visible()
     expect(badge).to_be_visible()
     expect(badge.locator(".n")).to_have_text("1")
@@ -80,10 +80,16 @@ def test_refused_inspection_keeps_the_servers_reason_and_is_fixed_and_sent(
     first = page.locator(".q").first
     first_id = int(first.get_attribute("data-item-id"))
     first.locator(".tog-fail").click()
-    first.locator("input.note").fill("氧气瓶未固定")
+    first.locator("textarea.note").fill("氧气瓶未固定")
+    # The tank's pressure and its gauge photo are always wanted there: given.
+    page.locator(".q[data-kind=number] input[inputmode=decimal]").first.fill("0.5")
+    gauge = tmp_path / "gauge.jpg"
+    gauge.write_bytes(jpeg(1200, 1600))
+    page.locator(".q[data-photo-required] input[type=file]").set_input_files(str(gauge))
+    expect(page.locator(".q[data-photo-required] .thumbs img")).to_have_count(1)
     page.wait_for_load_state("networkidle")  # the outbox code, loaded on the first tap
     go_offline(page)
-    page.click("button.quick")
+    all_pass_and_submit(page)
     expect(page.locator("#saved")).to_be_visible()
     page.context.set_offline(False)
     expect(page.locator("#outbox-badge.warn")).to_be_visible(timeout=15000)
@@ -104,7 +110,7 @@ def test_refused_inspection_keeps_the_servers_reason_and_is_fixed_and_sent(
     first = page.locator(f".q[data-item-id='{first_id}']")
     expect(first.locator(".error")).to_have_text(reason)
     expect(first.locator(".tog-fail input")).to_be_checked()
-    expect(first.locator("input.note")).to_have_value("氧气瓶未固定")
+    expect(first.locator("textarea.note")).to_have_value("氧气瓶未固定")
     photo = tmp_path / "cylinder.jpg"
     photo.write_bytes(jpeg(1200, 1600))
     first.locator("input[type=file]").set_input_files(str(photo))
@@ -125,7 +131,7 @@ def test_photos_are_shrunk_in_the_browser_and_can_be_removed(page, live_server, 
     os.utime(big, (taken, taken))
     first = page.locator(".q").first
     first.locator(".tog-fail").click()
-    first.locator("input.note").fill("配电柜门未关")
+    first.locator("textarea.note").fill("配电柜门未关")
     first.locator("input[type=file]").set_input_files([str(big), str(small)])
     expect(first.locator(".shot")).to_have_count(2)
     page.locator(".q").nth(1).locator(".tog-fail").click()
@@ -138,7 +144,7 @@ def test_photos_are_shrunk_in_the_browser_and_can_be_removed(page, live_server, 
 
     page.wait_for_load_state("networkidle")
     go_offline(page)
-    page.click("button.quick")
+    all_pass_and_submit(page)
     expect(page.locator("#saved")).to_be_visible()
     [entry] = page.evaluate(ENTRIES)
     photos = list(entry["photos"].values())
@@ -193,7 +199,7 @@ def test_a_failed_send_stays_queued_and_is_retried_after_a_pause(page_alone, liv
     page.goto(f"{live_server['url']}/locations/KIT-1F-01/inspect")
     page.route("**/api/v1/inspections", lambda route: route.abort("connectionreset"))
     page.locator(".q[data-kind=pass_fail] .tog-pass").first.click()
-    page.click("button.quick")
+    all_pass_and_submit(page)
     expect(page.locator("#saved")).to_be_visible()
     expect(page.locator("#outbox-badge .n")).to_have_text("1")
     [entry] = page.evaluate(ENTRIES)
@@ -212,7 +218,7 @@ def _queue_against(page, live_server, answer):
     page.goto(f"{live_server['url']}/locations/KIT-1F-01/inspect")
     page.route("**/api/v1/inspections", lambda route: route.fulfill(**answer))
     page.locator(".q[data-kind=pass_fail] .tog-pass").first.click()
-    page.click("button.quick")
+    all_pass_and_submit(page)
     expect(page.locator("#outbox-badge .n")).to_have_text("1")
     # Polled here: wait_for_function takes the promise an import gives for a true answer.
     deadline = time.monotonic() + 15
@@ -247,7 +253,7 @@ def test_save_a_copy_downloads_the_answers_with_their_photos(page_alone, live_se
     photo = tmp_path / "panel.jpg"
     photo.write_bytes(jpeg(800, 600))
     first.locator("input[type=file]").set_input_files(str(photo))
-    page.click("button.quick")
+    all_pass_and_submit(page)
     expect(page.locator("#saved")).to_be_visible()
 
     page.goto(f"{live_server['url']}/outbox")

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.locations.models import Location
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, go_offline, log_in
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, all_pass_and_submit, go_offline, log_in
 
 IN_CONTROL = "() => navigator.serviceWorker.controller?.state === 'activated'"
 # How many of the person's own checklists the worker keeps (0 until it has filled its cache).
@@ -90,7 +90,7 @@ def test_a_kept_checklist_never_repeats_an_inspection_uuid(phone, live_server):
         phone.goto(f"{live_server['url']}/locations/BLR-1F-01/inspect")
         kept = kept or phone.locator("input[name=uuid]").get_attribute("value")  # as cached
         phone.locator(".q[data-kind=pass_fail] .tog-pass").first.click()
-        phone.click("button.quick")
+        all_pass_and_submit(phone)
         expect(phone.locator("#saved")).to_be_visible()
     uuids = phone.evaluate("import('/static/js/outbox.js')"
                            ".then((m) => m.listEntries()).then((es) => es.map((e) => e.uuid))")

@@ -55,7 +55,7 @@ def test_language_button_and_photo_remove_controls_fit_a_thumb(page, live_server
         photos[-1].write_bytes(jpeg(1200, 900, color=color))
     first = page.locator(".q").first
     first.locator(".tog-fail").click()
-    first.locator("input.note").fill("配电柜门未关" if lang == "zh-Hans" else "Cabinet door open")
+    first.locator(".note").fill("配电柜门未关" if lang == "zh-Hans" else "Cabinet door open")
     first.locator("input[type=file]").set_input_files([str(p) for p in photos])
     expect(first.locator(".shot .unshot")).to_have_count(3)
 

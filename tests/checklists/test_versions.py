@@ -9,8 +9,8 @@ from tests.factories import make_inspection, make_location, make_template, make_
 
 ITEM = {"kind": "pass_fail", "prompt_zh": "灭火器在位", "prompt_en": "Extinguisher in place",
         "guidance_zh": "", "guidance_en": "", "is_required": True,
-        "photo_required_on_fail": True, "default_level": "general", "min_value": None,
-        "max_value": None, "unit": ""}
+        "photo_required_on_fail": True, "photo_required": False, "default_level": "general",
+        "min_value": None, "max_value": None, "unit": ""}
 
 
 def test_editing_an_unused_version_changes_it_in_place(app):
@@ -33,6 +33,17 @@ def test_editing_a_used_version_makes_a_new_one_and_keeps_the_old(app):
     assert template.current_version.items[0].prompt_en == "Extinguisher in place"
     assert inspection.version_id == used.id
     assert [r.item.prompt_en for r in inspection.results] == ["Item 1", "Item 2"]
+
+
+def test_a_photo_always_required_is_kept_in_the_new_version(app):
+    location = make_location()
+    template = make_template(location.location_type, items=2)
+    admin = make_user("admin")
+    services.update_item(admin, template, 2, **ITEM | {"photo_required": True})
+    make_inspection(location, template.current_version, outcomes=("pass", "pass"))
+    services.update_item(admin, template, 1, **ITEM)
+    assert [v.number for v in template.versions] == [1, 2]
+    assert [i.photo_required for i in template.current_version.items] == [False, True]
 
 
 def test_several_edits_after_use_make_only_one_new_version(app):
@@ -102,6 +113,19 @@ def test_item_form_refuses_a_word_where_a_number_belongs(client, login):
     assert 'id="min_value-err"' in response.text
     db.session.expire_all()
     assert len(template.current_version.items) == 1
+
+
+def test_item_form_keeps_a_photo_always_required(client, login):
+    template = make_template(items=1)
+    db.session.commit()
+    login("admin")
+    page = client.get(f"/checklists/{template.id}/items/new").text
+    assert 'name="photo_required"' in page
+    data = {"kind": "pass_fail", "prompt_zh": "压力表", "prompt_en": "Gauge",
+            "default_level": "general", "is_required": "y", "photo_required": "y"}
+    assert client.post(f"/checklists/{template.id}/items/new", data=data).status_code == 302
+    db.session.expire_all()
+    assert [i.photo_required for i in template.current_version.items] == [False, True]
 
 
 def test_second_template_for_a_type_is_refused(client, login):

@@ -135,20 +135,70 @@ def test_forged_kept_photo_token_is_ignored(client, login, place):
     assert _count(Inspection) == 0
 
 
-def test_all_remaining_pass_fills_the_unanswered_items(client, login, place):
+def test_all_remaining_pass_shows_the_filled_form_and_stores_nothing(client, login, place):
     login("inspector")
     data = {"uuid": str(uuid.uuid4()), "kind": "patrol", "version_id": str(place[1].id),
             "action": "all_pass"}
+    response = client.post("/locations/PWR-1F-01/inspect", data=data)
+    assert response.status_code == 200
+    assert response.text.count('value="pass" checked') == 2
+    assert 'id="allclear-summary" tabindex="-1" aria-labelledby="allclear-head">' in response.text
+    assert _count(Inspection) == 0
+
+
+def test_submit_after_all_remaining_pass_stores_every_item_pass(client, login, place):
+    login("inspector")
+    a, b = place[1].items
+    data = {"uuid": str(uuid.uuid4()), "kind": "patrol", "version_id": str(place[1].id),
+            "action": "all_pass"}
+    client.post("/locations/PWR-1F-01/inspect", data=data)
+    data |= {"action": "submit", f"i{a.id}-outcome": "pass", f"i{b.id}-outcome": "pass"}
     assert client.post("/locations/PWR-1F-01/inspect", data=data).status_code == 303
     assert {r.outcome for r in db.session.scalar(select(Inspection)).results} == {"pass"}
+
+
+def test_all_remaining_pass_summary_names_the_empty_required_reading(client, login, place,
+                                                                     english):
+    from app.checklists.models import ChecklistItem
+
+    reading = ChecklistItem(position=3, kind="number", prompt_zh="储罐压力",
+                            prompt_en="Tank pressure", min_value=0.2, max_value=0.8, unit="MPa")
+    place[1].items.append(reading)
+    db.session.commit()
+    login("inspector")
+    data = {"uuid": str(uuid.uuid4()), "kind": "patrol", "version_id": str(place[1].id),
+            "action": "all_pass"}
+    page = client.post("/locations/PWR-1F-01/inspect", data=data).text
+    assert f'<a href="#i{reading.id}">Tank pressure</a> <span>Enter the reading.</span>' in page
+    assert f'class="q is-missing" id="i{reading.id}"' in page
+    assert _count(Inspection) == 0
+
+
+def test_missing_required_photo_is_refused_beside_its_item(client, login, place, english):
+    a, b = place[1].items
+    b.photo_required = True
+    db.session.commit()
+    login("inspector")
+    response = client.post("/locations/PWR-1F-01/inspect", data=_form(place[1]))
+    assert response.status_code == 400
+    after = response.text.split(f'id="i{b.id}"')[1]
+    assert '<p class="error" role="alert">This item needs a photo.</p>' in after
+    assert _count(Inspection) == 0
+
+
+def test_item_needing_a_photo_says_so_on_the_checklist(client, login, place, english):
+    place[1].items[1].photo_required = True
+    db.session.commit()
+    login("inspector")
+    page = client.get("/locations/PWR-1F-01/inspect").text
+    assert "data-photo-required" in page and "(photo needed)" in page
 
 
 def test_all_remaining_pass_is_not_offered_for_leadership_inspections(client, login, place):
     login("manager")
     page = client.get("/locations/PWR-1F-01/inspect?kind=leadership").text
     assert 'value="all_pass"' not in page
-    data = {"uuid": str(uuid.uuid4()), "kind": "leadership", "version_id": str(place[1].id),
-            "action": "all_pass"}
+    data = _form(place[1], kind="leadership", action="all_pass")  # every item answered
     assert client.post("/locations/PWR-1F-01/inspect", data=data).status_code == 400
     assert _count(Inspection) == 0
 

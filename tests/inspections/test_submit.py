@@ -102,6 +102,52 @@ def test_failure_that_needs_a_photo_is_refused_without_one(place, english):
     assert _count(Hazard) == 0
 
 
+def test_item_that_always_needs_a_photo_is_refused_without_one(place, english):
+    location, version = place
+    reading = version.items[2]
+    reading.photo_required = True
+    with pytest.raises(AnswerErrors) as refused:
+        _submit(location, version, _all(version))
+    assert refused.value.by_item == {reading.id: "This item needs a photo."}
+    assert _count(Inspection) == 0
+
+
+def test_item_that_always_needs_a_photo_is_stored_with_one(place):
+    location, version = place
+    reading = version.items[2]
+    reading.photo_required = True
+    photo = process(jpeg(), Watermark(location.code, "2026-11-24 14:00", "李强"))
+    _submit(location, version, _all(version) | {reading.id: Answer(number=0.5, photos=[photo])})
+    assert _count(Inspection) == 1
+
+
+def test_item_marked_not_applicable_needs_no_photo(place):
+    location, version = place
+    item = version.items[0]
+    item.photo_required = True
+    _submit(location, version, _all(version) | {item.id: Answer("na")})
+    assert _count(Inspection) == 1
+
+
+def test_all_pass_fills_the_unanswered_and_names_what_is_missing(place, english):
+    location, version = place
+    first, second, reading = version.items
+    answers = {first.id: Answer("fail")}
+    summary = services.fill_all_pass(version, answers)
+    assert (answers[first.id].outcome, answers[second.id].outcome) == ("fail", "pass")
+    assert summary.passed == 1
+    assert summary.needed == [(reading, "Enter the reading.")]
+    assert _count(Inspection) == 0
+
+
+def test_all_pass_lists_an_optional_empty_reading_apart(place):
+    location, version = place
+    version.items[2].is_required = False
+    summary = services.fill_all_pass(version, {})
+    assert summary.passed == 2 and summary.needed == []
+    assert summary.empty == [version.items[2]]
+
+
 def test_photos_become_the_hazards_before_photos(place):
     location, version = place
     item = version.items[0]
