@@ -294,3 +294,23 @@ def test_what_the_worker_sent_while_the_app_was_closed_is_told_once_at_the_next_
     assert home.evaluate(seen) == [True]  # told once: the next start says nothing
     notice.locator("button.dismiss").click()
     expect(notice).to_have_count(0)
+
+
+def test_a_phone_with_the_first_outbox_keeps_its_entries_when_the_sent_records_come(
+        page_alone, live_server):
+    page = page_alone
+    page.goto(f"{live_server['url']}/manifest.webmanifest")  # the origin, with no script of ours
+    page.evaluate("""() => new Promise((resolve, reject) => {
+      const request = indexedDB.open('saferound', 1);
+      request.onupgradeneeded = () => request.result
+        .createObjectStore('outbox', { keyPath: 'uuid' })
+        .put({ uuid: 'kept', userId: 4, location: { name: 'A', code: 'A' }, createdAt: 1 });
+      request.onsuccess = () => { request.result.close(); resolve(); };
+      request.onerror = () => reject(request.error);
+    })""")
+    uuids = page.evaluate("""() => import('/static/js/outbox.js').then(async (m) => {
+      const [entry] = await m.listEntries();
+      await m.markSent(entry, { url: '/inspections/1' });
+      return [(await m.listEntries()).length, (await m.listSent()).map((r) => r.uuid)];
+    })""")
+    assert uuids == [0, ["kept"]]
