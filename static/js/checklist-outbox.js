@@ -1,10 +1,11 @@
 // The checklist through the phone's outbox: photos shrunk and kept in the page; on Submit the
 // whole inspection is written to IndexedDB first, then sent; "Fix" from the outbox page fills
 // the form again from a refused entry, under its own UUID.
-import { getEntry, listen, newUuid, openOutbox, putEntry } from "./outbox.js";
+import { getEntry, getSent, listen, markSeen, newUuid, openOutbox, putEntry } from "./outbox.js";
 
 export async function start({ form, questions, answered, update, fallBack }) {
-  const text = JSON.parse(document.getElementById("checklist-text").textContent);
+  const text = { ...JSON.parse(document.getElementById("checklist-text").textContent),
+    ...JSON.parse(document.getElementById("saved-text").textContent) };
   const data = form.dataset;
   const photos = new Map(); // photo UUID → {blob, itemId, takenAt, uploaded}
   const pending = new Set(); // photos still being shrunk
@@ -155,28 +156,101 @@ export async function start({ form, questions, answered, update, fallBack }) {
     status.hidden = !message;
   };
 
-  // Kept on the phone. Sent neither now nor for want of signal: the page says why, and when the
-  // next try is (the server's trouble), or that a login is needed.
-  const showSaved = async (entry = null, serverTrouble = new Set()) => {
+  const paragraph = (line) => Object.assign(document.createElement("p"), { textContent: line });
+  const nextTryAt = (time) => {
+    const next = new Date(time);
+    const today = next.toDateString() === new Date().toDateString();
+    return new Intl.DateTimeFormat(document.documentElement.lang,
+      today ? { timeStyle: "short" } : { dateStyle: "short", timeStyle: "short" }).format(next);
+  };
+
+  // The saved card follows the entry as the outbox works on it, whoever sends it (this page,
+  // another tab or the worker, all heard on the outbox's channel): waiting for signal, sending
+  // photo n of m, the server's trouble and the next try, refused (with the way back to the
+  // form), sent (with the stored inspection).
+  const follow = (entryUuid, serverTrouble) => {
+    const saved = document.getElementById("saved");
+    const title = saved.querySelector("h2");
+    const line = document.getElementById("saved-reason");
+    const waitingTitle = title.textContent;
+    const why = JSON.parse(document.getElementById("outbox-reasons").textContent);
+    let link = null;
+    let sending = null; // the entry's attempts when a run began on it; null between runs
+    let known = 0;
+    let timer;
+    const draw = (state, heading, lines = [], href = null, label = "") => {
+      saved.dataset.state = state;
+      title.textContent = heading;
+      line.replaceChildren(...lines.map(paragraph));
+      line.hidden = !lines.length;
+      link?.remove();
+      link = null;
+      if (!href) return;
+      link = Object.assign(document.createElement("p"), { className: "saved-next" });
+      // Sent: the next point stays the main action. Refused: fixing it is.
+      const className = state === "refused" ? "button primary" : "button";
+      link.append(Object.assign(document.createElement("a"), { className, href, textContent: label }));
+      line.after(link);
+    };
+    const show = (entry) => {
+      known = entry.attempts || 0;
+      if (entry.state === "refused") {
+        const { answers = {}, ...fields } = entry.fieldErrors || {};
+        const more = Object.values(fields).flat().filter((m) => typeof m === "string");
+        for (const [itemId, messages] of Object.entries(answers)) {
+          const number = form.querySelector(`.q[data-item-id="${CSS.escape(itemId)}"] .qn`)?.textContent || "";
+          more.push(`${number} ${[].concat(messages).join(" ")}`.trim());
+        }
+        const again = `${entry.checklistUrl}?${new URLSearchParams({ outbox: entry.uuid, kind: entry.kind })}`;
+        return draw("refused", text.refused, [entry.message || text.check, ...more], again, text.fix);
+      }
+      const reason = entry.reason !== "network" ? entry.reason : null;
+      if (!reason) return draw("waiting", waitingTitle);
+      const lines = [why[reason] || why.server];
+      if (!serverTrouble.has(reason)) return draw("waiting", waitingTitle, lines);
+      lines.push(why.retryAt.replace("{time}", nextTryAt(entry.nextTryAt)));
+      return draw("later", text.savedLater, lines);
+    };
+    const sent = (url) => {
+      markSeen([entryUuid]).catch(() => {});
+      draw("sent", text.sent, [], url || data.sentUrl, text.open);
+    };
+    const look = async () => {
+      if (saved.dataset.state === "sent") return;
+      const entry = await getEntry(entryUuid);
+      // Photos marked as uploaded are no news: the card keeps saying "sending" until the run
+      // on this entry ends or it is put off.
+      if (entry && sending !== null && entry.state === "waiting" && (entry.attempts || 0) === sending) return;
+      sending = null;
+      if (entry) return show(entry);
+      const record = await getSent(entryUuid);
+      return record ? sent(record.url) : draw("gone", text.gone);
+    };
+    listen((m) => {
+      if ((m.uuid && m.uuid !== entryUuid) || saved.dataset.state === "sent") return;
+      if (m.type === "progress") {
+        sending ??= known;
+        const photo = m.step === "photo"
+          ? text.sendingPhoto.replace("{n}", m.photo).replace("{total}", m.photos) : text.sending;
+        draw("sending", photo);
+      } else if (m.type === "sent") {
+        sent(m.url);
+      } else {
+        if (m.type === "idle") sending = null;
+        clearTimeout(timer);
+        timer = setTimeout(() => look().catch(() => {}), 100);
+      }
+    });
+    return look();
+  };
+
+  // Kept on the phone. Sent neither now nor for want of signal: the card says why, and when the
+  // next try is (the server's trouble), or that a login is needed; then it follows the entry.
+  const showSaved = async (entryUuid, serverTrouble) => {
     await import("./pwa.js").then((app) => app.refresh()).catch(() => {});
     form.hidden = true;
     const saved = document.getElementById("saved");
-    const reason = entry?.state === "waiting" && entry.reason !== "network" ? entry.reason : null;
-    const line = document.getElementById("saved-reason");
-    if (reason && line) {
-      const why = JSON.parse(document.getElementById("outbox-reasons").textContent);
-      const lines = [why[reason] || why.server];
-      if (serverTrouble.has(reason)) {
-        saved.querySelector("h2").textContent = text.savedLater;
-        const next = new Date(entry.nextTryAt);
-        const today = next.toDateString() === new Date().toDateString();
-        const at = new Intl.DateTimeFormat(document.documentElement.lang,
-          today ? { timeStyle: "short" } : { dateStyle: "short", timeStyle: "short" });
-        lines.push(why.retryAt.replace("{time}", at.format(next)));
-      }
-      line.replaceChildren(...lines.map((t) => Object.assign(document.createElement("p"), { textContent: t })));
-    }
-    if (line) line.hidden = !reason;
+    await follow(entryUuid, serverTrouble).catch(() => {});
     saved.hidden = false;
     saved.focus();
     scrollTo(0, 0);
@@ -194,9 +268,11 @@ export async function start({ form, questions, answered, update, fallBack }) {
 
   const send = async (entry) => {
     const { SERVER_TROUBLE, sendLater, syncOutbox } = await import("./sync.js");
+    // This page tells of this entry itself: no "sent" notice from pwa.js besides.
+    import("./pwa.js").then((app) => app.tellsItself(entry.uuid)).catch(() => {});
     if (!navigator.onLine) {
       sendLater();
-      return showSaved();
+      return showSaved(entry.uuid, SERVER_TROUBLE);
     }
     setBusy(true, text.sending);
     let url = null;
@@ -214,11 +290,14 @@ export async function start({ form, questions, answered, update, fallBack }) {
     channel?.close();
     url ||= result?.sent?.[entry.uuid]?.url;
     const after = await getEntry(entry.uuid);
-    if (url || !after) return location.assign(url || data.sentUrl);
+    if (url || !after) {
+      await markSeen([entry.uuid]).catch(() => {}); // the stored inspection opens now
+      return location.assign(url || data.sentUrl);
+    }
     setBusy(false);
     if (after.state === "refused") return showRefusal(after.message, after.fieldErrors);
     sendLater();
-    return showSaved(after, SERVER_TROUBLE);
+    return showSaved(entry.uuid, SERVER_TROUBLE);
   };
 
   // No IndexedDB after all: the photos go back into the file inputs and the form is posted.

@@ -3,6 +3,8 @@
 // and the worker on the "saferound-outbox" BroadcastChannel.
 const DB_NAME = "saferound";
 const STORE = "outbox";
+const SENT = "sent"; // what the server confirmed: told once, listed on the outbox page a while
+const SENT_KEPT = 7 * 24 * 3600000;
 export const CHANNEL = "saferound-outbox";
 
 let opening = null;
@@ -22,8 +24,13 @@ export function listen(callback) {
 
 export function openOutbox() {
   opening ??= new Promise((resolve, reject) => {
-    const request = indexedDB.open(DB_NAME, 1);
-    request.onupgradeneeded = () => request.result.createObjectStore(STORE, { keyPath: "uuid" });
+    const request = indexedDB.open(DB_NAME, 2);
+    request.onupgradeneeded = () => {
+      const db = request.result;
+      for (const name of [STORE, SENT]) {
+        if (!db.objectStoreNames.contains(name)) db.createObjectStore(name, { keyPath: "uuid" });
+      }
+    };
     request.onsuccess = () => {
       const db = request.result;
       db.onversionchange = () => { db.close(); opening = null; };
@@ -35,14 +42,14 @@ export function openOutbox() {
   return opening;
 }
 
-// Run `work(store)` in one transaction; resolves with its result once the transaction is
-// committed, so a caller never sees a write that could still be lost.
-async function transaction(mode, work) {
+// Run `work(store…, setResult)` in one transaction over `names`; resolves with its result once
+// the transaction is committed, so a caller never sees a write that could still be lost.
+async function transaction(mode, work, names = [STORE]) {
   const db = await openOutbox();
   return new Promise((resolve, reject) => {
-    const tx = db.transaction(STORE, mode);
+    const tx = db.transaction(names, mode);
     let result;
-    const request = work(tx.objectStore(STORE), (value) => { result = value; });
+    const request = work(...names.map((n) => tx.objectStore(n)), (value) => { result = value; });
     if (request) request.onsuccess = () => { result = request.result; };
     tx.oncomplete = () => resolve(result);
     tx.onerror = tx.onabort = () => reject(tx.error || new Error("IndexedDB transaction failed"));
@@ -84,6 +91,45 @@ export async function updateEntry(uuid, change) {
 export async function deleteEntry(uuid) {
   await transaction("readwrite", (store) => store.delete(uuid));
   announce({ type: "changed", uuid });
+}
+
+// The server confirmed the entry: it leaves the outbox and is recorded as sent in the same
+// transaction, so that a phone closed just then still tells of it at the next start.
+export async function markSent(entry, body) {
+  await transaction("readwrite", (outbox, sent) => {
+    outbox.delete(entry.uuid);
+    sent.put({ uuid: entry.uuid, userId: entry.userId, url: body.url || null,
+      place: entry.location.name, code: entry.location.code, checklistUrl: entry.checklistUrl,
+      sentAt: Date.now(), seen: false });
+  }, [STORE, SENT]);
+  announce({ type: "changed", uuid: entry.uuid });
+}
+
+// What was sent from this phone in the last week, newest first (older records are dropped).
+export async function listSent() {
+  const records = await transaction("readwrite", (sent, setResult) => {
+    const request = sent.getAll();
+    request.onsuccess = () => {
+      const old = Date.now() - SENT_KEPT;
+      for (const r of request.result) if (r.sentAt < old) sent.delete(r.uuid);
+      setResult(request.result.filter((r) => r.sentAt >= old));
+    };
+  }, [SENT]);
+  return records.sort((a, b) => b.sentAt - a.sentAt);
+}
+
+export function getSent(uuid) {
+  return transaction("readonly", (sent) => sent.get(uuid), [SENT]);
+}
+
+// The person has been told of these: the next start does not tell again.
+export function markSeen(uuids) {
+  return transaction("readwrite", (sent) => {
+    for (const uuid of uuids) {
+      const request = sent.get(uuid);
+      request.onsuccess = () => { if (request.result) sent.put({ ...request.result, seen: true }); };
+    }
+  }, [SENT]);
 }
 
 // A random (v4) UUID, even where crypto.randomUUID is missing (older phones, plain http).

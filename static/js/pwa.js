@@ -8,9 +8,15 @@ const userId = Number(document.body.dataset.userId) || null;
 const badge = document.getElementById("outbox-badge");
 const login = document.getElementById("login-form");
 const warning = document.getElementById("outbox-warning");
+const rules = new Intl.PluralRules(document.documentElement.lang);
 let entries = [];
 let timer = null;
 let changed = null;
+const telling = new Set(); // entries this page tells of itself (the checklist's saved card)
+const told = new Map(); // uuid → what was sent, in this page's notice
+
+// A counted label in the page's language: {one, other} from the template's ngettext.
+export const counted = (forms, n) => (forms[rules.select(n)] ?? forms.other).replaceAll("{n}", n);
 
 const mine = () => entries.filter((e) => e.state === "waiting" && e.userId === userId);
 
@@ -40,8 +46,8 @@ export async function refresh() {
   try { localStorage.setItem(HINT, entries.length); } catch { /* private mode */ }
   if (badge) {
     const refused = entries.filter((e) => e.state === "refused").length;
-    const label = (refused ? text.badgeRefused : text.badge)
-      .replace("{n}", entries.length).replace("{refused}", refused);
+    const label = counted(refused ? text.badgeRefused : text.badge, entries.length)
+      .replace("{refused}", refused);
     badge.hidden = !entries.length;
     badge.classList.toggle("warn", refused > 0);
     badge.querySelector(".n").textContent = entries.length;
@@ -54,6 +60,45 @@ export async function refresh() {
     warning.hidden = !users.length;
   }
   if (userId) schedule();
+  await tellSent().catch(() => {});
+}
+
+export function tellsItself(uuid) {
+  telling.add(uuid);
+}
+
+// What the server confirmed that nobody has been told of yet (sent by the worker while the app
+// was closed, or by this page): a notice with links to the stored inspections, told once.
+// The outbox page lists them itself.
+async function tellSent() {
+  if (!userId || document.getElementById("outbox-list")) return;
+  const { listSent, markSeen } = await import("./outbox.js");
+  const fresh = (await listSent()).filter((r) => r.userId === userId && !r.seen
+    && !telling.has(r.uuid) && !told.has(r.uuid));
+  if (!fresh.length) return;
+  await markSeen(fresh.map((r) => r.uuid));
+  for (const record of fresh.reverse()) told.set(record.uuid, record);
+  const all = [...told.values()];
+  const closed = all.every((r) => r.sentAt < performance.timeOrigin);
+  const notice = document.getElementById("sent-notice") || Object.assign(document.createElement("section"),
+    { id: "sent-notice", className: "card sent-notice" });
+  notice.setAttribute("role", "status");
+  const dismiss = Object.assign(document.createElement("button"),
+    { type: "button", className: "small dismiss", textContent: text.dismiss });
+  dismiss.addEventListener("click", () => {
+    told.clear();
+    notice.remove();
+  });
+  const list = document.createElement("ul");
+  list.append(...all.map((r) => {
+    const item = document.createElement("li");
+    item.append(Object.assign(document.createElement("a"), { href: r.url || "/inspections", textContent: r.place }));
+    return item;
+  }));
+  notice.replaceChildren(Object.assign(document.createElement("p"),
+    { className: "sent-title", textContent: counted(closed ? text.sentClosed : text.sentNow, all.length) }),
+  list, dismiss);
+  if (!notice.isConnected) document.getElementById("main")?.prepend(notice);
 }
 
 async function startWorker() {
@@ -111,7 +156,7 @@ for (const logout of document.querySelectorAll("form[action$='/logout']")) {
   logout.addEventListener("submit", async (event) => {
     event.preventDefault();
     await refresh();
-    if (entries.length && !confirm(text.logout.replace("{n}", entries.length))) return;
+    if (entries.length && !confirm(counted(text.logout, entries.length))) return;
     // The pages kept for offline use are this person's: the next one must not get them.
     if ("caches" in self) {
       const names = (await caches.keys()).filter((n) => n.startsWith("saferound-") && !n.startsWith("saferound-shell"));

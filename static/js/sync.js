@@ -1,7 +1,7 @@
 // Sending the outbox, oldest first: photos one by one, then the inspection. An entry leaves the
 // outbox only when the server confirms its UUID; a refusal is kept with the server's reasons.
 // One sender at a time across tabs and the worker (Web Locks).
-import { announce, deleteEntry, listEntries, updateEntry } from "./outbox.js";
+import { announce, listEntries, markSent, updateEntry } from "./outbox.js";
 
 const LOCK = "saferound-outbox";
 const API = "/api/v1";
@@ -129,6 +129,8 @@ const hasPhotosToSend = (entry) => photosToSend(entry).length > 0;
 
 async function send(entry, me, progress) {
   const waiting = photosToSend(entry);
+  // Counted over all the entry's photos: after a broken upload, the third is still "3 of 3".
+  const all = entry.answers.flatMap((a) => a.photoIds).filter((id) => entry.photos[id]).length;
   for (const [index, id] of waiting.entries()) {
     const photo = entry.photos[id];
     const form = new FormData();
@@ -137,7 +139,7 @@ async function send(entry, me, progress) {
     if (photo.takenAt) form.append("taken_at", photo.takenAt);
     form.append("file", photo.blob, `${id}.jpg`);
     if (photo.original) form.append("original", photo.original, `${id}.jpg`); // marked: both
-    const step = { step: "photo", photo: index + 1, photos: waiting.length };
+    const step = { step: "photo", photo: all - waiting.length + index + 1, photos: all };
     progress({ ...step, loaded: 0, total: photo.blob.size });
     const answer = await request("POST", `${API}/photos`, form, me.csrf,
       (loaded, total) => progress({ ...step, loaded, total }));
@@ -157,8 +159,8 @@ async function send(entry, me, progress) {
       text: a.text, note: a.note, photos: a.photoIds })),
   }), me.csrf);
   if (answer.status === 200 || answer.status === 201) {
-    await deleteEntry(entry.uuid);
-    announce({ type: "sent", uuid: entry.uuid, url: answer.body.url });
+    await markSent(entry, answer.body);
+    announce({ type: "sent", uuid: entry.uuid, url: answer.body.url, place: entry.location.name });
     return { sent: answer.body };
   }
   return failed(entry, answer);
