@@ -65,7 +65,7 @@ def test_a_marked_photo_reaches_the_card_with_its_original_one_tap_away(
     page.goto(f"{live_server['url']}/locations/PWR-1F-01/inspect?kind=patrol")
     first = page.locator(".q").first
     first.locator(".tog-fail").click()
-    first.locator("input.note").fill("配电柜门下方漏水")
+    first.locator(".note").fill("配电柜门下方漏水")
     first.locator("input[type=file]").set_input_files(str(photo))
     first.locator(".mark-photo").click()  # there once the photo is shrunk
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.locations.models import Location
-from tests.browser.conftest import SCREENSHOTS, go_offline, log_in
+from tests.browser.conftest import SCREENSHOTS, all_pass_and_submit, go_offline, log_in
 from tests.browser.test_offline_outbox import controlled
 from tests.browser.test_pwa_outbox import ENTRIES, _inspection, _token
 from tests.images import jpeg
@@ -74,7 +74,7 @@ def _offline(page):
 def _fill_with_photos(page, tmp_path, count):
     first = page.locator(".q").first
     first.locator(".tog-fail").click()
-    first.locator("input.note").fill("watch")
+    first.locator(".note").fill("watch")
     paths = []
     for n in range(count):
         path = tmp_path / f"shot-{n}.jpg"
@@ -94,7 +94,7 @@ def test_the_saved_card_turns_into_sent_with_a_link_to_the_stored_inspection(
     page.locator(".q[data-kind=pass_fail] .tog-pass").first.click()
     page.wait_for_load_state("networkidle")  # the outbox code, loaded on the first tap
     go_offline(page)
-    page.click("button.quick")
+    all_pass_and_submit(page)
     card = page.locator("#saved")
     expect(card).to_have_attribute("data-state", "waiting")
     expect(card.locator("h2")).to_have_text(
@@ -120,7 +120,7 @@ def test_the_saved_card_says_which_photo_is_being_sent(page_alone, live_server, 
     page.goto(f"{live_server['url']}/locations/PWR-1F-03/inspect")
     _fill_with_photos(page, tmp_path, 3)
     _offline(page)
-    page.click("button.quick")
+    all_pass_and_submit(page)
     card = page.locator("#saved")
     expect(card).to_have_attribute("data-state", "waiting")
     held = _hold(page, "**/api/v1/photos")
@@ -143,7 +143,7 @@ def test_a_busy_server_puts_its_next_try_on_the_saved_card(page_alone, live_serv
     page.route("**/api/v1/inspections", lambda route: route.fulfill(
         status=503, json={"code": "server.busy", "status": 503}, headers={"Retry-After": "600"}))
     page.locator(".q[data-kind=pass_fail] .tog-pass").first.click()
-    page.click("button.quick")
+    all_pass_and_submit(page)
     card = page.locator("#saved")
     expect(card).to_have_attribute("data-state", "later")
     [entry] = page.evaluate(ENTRIES)
@@ -160,7 +160,7 @@ def test_a_refusal_turns_the_saved_card_into_what_to_fix_with_the_way_back(
     page.goto(f"{live_server['url']}/locations/O2-1F-01/inspect")
     page.locator(".q").first.locator(".tog-fail").click()  # a failure here needs a photo
     _offline(page)
-    page.click("button.quick")
+    all_pass_and_submit(page)
     card = page.locator("#saved")
     expect(card).to_have_attribute("data-state", "waiting")
 
@@ -184,11 +184,11 @@ def test_the_outbox_page_shows_one_status_per_entry_during_a_slow_upload(
     page.route("**/api/v1/**", lambda route: route.abort("connectionreset"))
     page.goto(f"{live_server['url']}/locations/PWR-1F-03/inspect")
     _fill_with_photos(page, tmp_path, 2)
-    page.click("button.quick")  # queued with two photos, the server out of reach
+    all_pass_and_submit(page)  # queued with two photos, the server out of reach
     expect(page.locator("#saved")).to_be_visible()
     page.goto(f"{live_server['url']}/locations/KIT-1F-01/inspect")
     page.locator(".q[data-kind=pass_fail] .tog-pass").first.click()
-    page.click("button.quick")  # and one without
+    all_pass_and_submit(page)  # and one without
     expect(page.locator("#saved")).to_be_visible()
     first, second = page.evaluate(ENTRIES)
 
@@ -266,7 +266,7 @@ def test_what_the_worker_sent_while_the_app_was_closed_is_told_once_at_the_next_
     page.locator(".q[data-kind=pass_fail] .tog-pass").first.click()
     page.wait_for_load_state("networkidle")
     go_offline(page)
-    page.click("button.quick")
+    all_pass_and_submit(page)
     expect(page.locator("#saved")).to_be_visible()
     uuid = page.evaluate(ENTRIES)[0]["uuid"]
     context = page.context
