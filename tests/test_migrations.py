@@ -99,3 +99,27 @@ def test_0011_gives_existing_users_the_automatic_theme_and_downgrades(monkeypatc
         downgrade(revision="0008")
         assert "theme" not in {c["name"] for c in inspect(db.engine).get_columns("users")}
         db.engine.dispose()
+
+
+def test_sqlite_upgrades_a_database_whose_rows_point_at_the_tables_it_rebuilds(monkeypatch,
+                                                                             tmp_path):
+    """A hospital's database has rows pointing at users, checklist items and photos; a batch
+    migration that rebuilds one of them must not trip over SQLite's foreign keys, and must keep
+    every reference whole."""
+    monkeypatch.setenv("SAFEROUND_INSTANCE", str(tmp_path))
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'r.db'}"})
+    with app.app_context():
+        upgrade(revision="0008")
+        with db.engine.begin() as conn:
+            conn.execute(text("INSERT INTO users (id, username, full_name, password_hash, role, "
+                              "active, created_at) VALUES (7, 'old', 'Old', 'x', 'viewer', 1, "
+                              "'2026-01-01 00:00:00')"))
+            conn.execute(text("INSERT INTO api_tokens (user_id, name, token_hash, prefix, "
+                              "created_at) VALUES (7, 'phone', :h, 'abc', '2026-01-01 00:00:00')"),
+                         {"h": "0" * 64})
+        upgrade()
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT user_id FROM api_tokens")).scalar_one() == 7
+            assert conn.execute(text("PRAGMA foreign_keys")).scalar_one() == 1
+            assert conn.execute(text("PRAGMA foreign_key_check")).fetchall() == []
+        db.engine.dispose()
