@@ -49,6 +49,7 @@ MATRIX = [
     ("GET", "/admin", ADMIN, 200),
     ("GET", "/account", ALL, 200),
     ("POST", "/account/sessions/end-others", ALL, 302),
+    ("POST", "/account/theme", ALL, 400),  # no theme given: refused, for everyone alike
     ("GET", "/account/password", ALL, 200),
     ("GET", "/account/tokens", ALL, 200),
     ("POST", "/account/tokens/999/revoke", ALL, 404),
@@ -141,7 +142,7 @@ def test_matrix_covers_every_page(app):
               "wall.data", "wall.thumbnail", "api-docs.openapi_json",
               "api-docs.openapi_swagger_ui",
               # The PWA's manifest, worker and offline page load before anyone logs in.
-              "pwa.manifest", "pwa.service_worker", "pwa.offline",
+              "pwa.manifest", "pwa.service_worker", "pwa.offline", "pwa.favicon",
               # A monitor asks without logging in (tests/health).
               "health.live", "health.ready"}
     # The JSON API has its own matrix (tests/api/test_api_permissions.py).
