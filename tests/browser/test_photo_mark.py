@@ -5,6 +5,7 @@ import io
 from pathlib import Path
 
 from PIL import Image, ImageChops
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from app.extensions import db
@@ -94,12 +95,12 @@ def test_a_marked_photo_reaches_the_card_with_its_original_one_tap_away(
     page.touchscreen.tap(left + 30, top + box["height"] - 60)  # placed where the finger taps
     page.screenshot(path=str(SHOTS / "marking-tool.png"))
     tool.locator(".pm-done").click()
-    assert tool.count() == 0
-    assert first.locator(".shot.is-marked").count() == 1
+    expect(tool).to_have_count(0, timeout=20000)  # the marked copy is made as a JPEG first
+    expect(first.locator(".shot.is-marked")).to_have_count(1)
     page.screenshot(path=str(SHOTS / "checklist-marked.png"))
 
     _answer_the_rest(page)
-    page.click("button[name=action][value=submit]")
+    page.click("button.primary[value=submit]")
     page.wait_for_url("**/inspections/*")
 
     confirm = page.locator(".hazard-confirm").first
@@ -156,7 +157,7 @@ def test_an_after_photo_marked_on_the_card_goes_with_its_original(page, live_ser
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, steps=5)
     page.mouse.up()
     page.click(".pm-done")
-    assert page.locator("#do-submit .shot.is-marked").count() == 1
+    expect(page.locator("#do-submit .shot.is-marked")).to_have_count(1)
     page.fill("#do-submit textarea[name=note]", "已修复")
     page.click("#do-submit button.primary")
     page.wait_for_url(f"**/hazards/{number}")

@@ -155,26 +155,33 @@ def test_a_busy_server_puts_its_next_try_on_the_saved_card(page_alone, live_serv
 
 def test_a_refusal_turns_the_saved_card_into_what_to_fix_with_the_way_back(
         page_alone, live_server):
+    """A refusal the phone could not foresee (the page checks what it can before queueing):
+    the server's answer, as it words a missing photo, comes back when the signal does."""
     page = page_alone
     log_in(page, live_server["url"], "guard1")
-    page.goto(f"{live_server['url']}/locations/O2-1F-01/inspect")
-    page.locator(".q").first.locator(".tog-fail").click()  # a failure here needs a photo
+    page.goto(f"{live_server['url']}/locations/KIT-1F-01/inspect")
+    first = page.locator(".q[data-kind=pass_fail]").first
+    first.locator(".tog-fail").click()
     _offline(page)
     all_pass_and_submit(page)
     card = page.locator("#saved")
     expect(card).to_have_attribute("data-state", "waiting")
+    item = first.get_attribute("data-item-id")
+    message = _words(live_server, "zh_Hans", "A failed item here needs a photo.")
+    page.route("**/api/v1/inspections", lambda route: route.fulfill(status=422, json={
+        "code": "validation.invalid_answers", "status": 422, "message": message,
+        "errors": {"answers": {item: [message]}}}))
 
     page.context.set_offline(False)
     expect(card).to_have_attribute("data-state", "refused", timeout=15000)
     expect(card.locator("h2")).to_have_text(
         _words(live_server, "zh_Hans", "The server refused it: fix it and send it again."))
-    expect(card.locator("#saved-reason")).to_contain_text(
-        _words(live_server, "zh_Hans", "A failed item here needs a photo."))
+    expect(card.locator("#saved-reason")).to_contain_text(message)
     _snap(page, "card-refused")
     uuid = page.evaluate(ENTRIES)[0]["uuid"]
     card.locator(".saved-next a").click()
-    page.wait_for_url(f"**/locations/O2-1F-01/inspect?outbox={uuid}*")
-    expect(page.locator(".q").first.locator(".tog-fail input")).to_be_checked()
+    page.wait_for_url(f"**/locations/KIT-1F-01/inspect?outbox={uuid}*")
+    expect(page.locator(".q[data-kind=pass_fail]").first.locator(".tog-fail input")).to_be_checked()
 
 
 def test_the_outbox_page_shows_one_status_per_entry_during_a_slow_upload(
@@ -261,7 +268,7 @@ def test_counted_labels_take_the_languages_form(page_alone, live_server, lang):
 def test_what_the_worker_sent_while_the_app_was_closed_is_told_once_at_the_next_start(
         page, live_server):
     log_in(page, live_server["url"], "guard1")
-    page.goto(f"{live_server['url']}/locations/O2-1F-01/inspect")
+    page.goto(f"{live_server['url']}/locations/KIT-1F-01/inspect")
     controlled(page)
     page.locator(".q[data-kind=pass_fail] .tog-pass").first.click()
     page.wait_for_load_state("networkidle")
@@ -285,7 +292,7 @@ def test_what_the_worker_sent_while_the_app_was_closed_is_told_once_at_the_next_
         live_server, "zh_Hans", "Sent while the app was closed: %(n)s inspection",
         "Sent while the app was closed: %(n)s inspections", 1, n=1))
     link = notice.locator("a")
-    expect(link).to_have_text(_place(live_server, "O2-1F-01"))
+    expect(link).to_have_text(_place(live_server, "KIT-1F-01"))
     stored = _inspection(live_server, uuid)
     expect(link).to_have_attribute("href", f"/inspections/{stored['id']}")
     _snap(home, "home-sent-while-closed")
