@@ -20,8 +20,13 @@ TARGETS = r"""
     return [...block.childNodes].some((n) => n !== a && n.nodeType === 3 && n.textContent.trim());
   };
   const selector = 'a[href], button, select, textarea, input:not([type=hidden]), summary';
+  // What a closed <details> holds is not on the screen (Chromium still gives it boxes).
+  const folded = (el) => {
+    const closed = el.closest('details:not([open])');
+    return closed && !(el.matches('summary') && el.parentElement === closed);
+  };
   for (const el of document.querySelectorAll(selector)) {
-    if (!shown(el)) continue;
+    if (!shown(el) || folded(el)) continue;
     if (el.tagName === 'A' && inSentence(el)) continue;
     let area = el;
     if (el.matches('a.stretch')) area = el.closest('.row') || el;

@@ -61,7 +61,7 @@ def test_the_guards_screens_in_each_theme(page_alone, live_server, tmp_path, the
             items.nth(n).locator(".tog-pass").click()
         first = items.first
         first.locator(".tog-fail").click()
-        first.locator("input.note").fill("配电柜门未关")
+        first.locator(".note").fill("配电柜门未关")
         first.locator("input[type=file]").set_input_files(str(photo))
         expect(first.locator(".shot img")).to_have_count(1)
         first.locator(".photo-btn").scroll_into_view_if_needed()
