@@ -18,7 +18,7 @@ ICONS = (("icon-192.png", 192, "any"), ("icon-512.png", 512, "any"),
 # What the worker stores at install: it must all load, or the install fails and is retried.
 SHELL_STATIC = ("css/app.css", "js/pwa.js", "js/outbox.js", "js/sync.js", "js/photos.js",
                 "js/checklist.js", "js/checklist-outbox.js", "js/photo-mark.js",
-                "js/outbox-page.js", "js/offline.js", "js/nav.js", "icons/favicon.svg",
+                "js/outbox-page.js", "js/offline.js", "icons/favicon.svg",
                 "icons/apple-touch-icon.png", *(f"icons/{name}" for name, _, _ in ICONS))
 # The scanner's page and files: stored when present (another module provides them).
 OPTIONAL_STATIC = ("js/scanner.js", "vendor/jsqr/jsQR.js")

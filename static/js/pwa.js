@@ -1,7 +1,8 @@
-// App start, on every page: the outbox badge; sending what waits (now, when back online, after
-// each change and on a timer with backoff); the service worker; and a warning before logging
-// out, or in as someone else, while inspections wait on this phone. outbox.js is loaded only
-// when something may be waiting (localStorage keeps a count as a hint), to keep pages light.
+// App start, on every page: the navigation scrolled to the current page's link; the outbox
+// badge; sending what waits (now, when back online, after each change and on a timer with
+// backoff); the service worker; and a warning before logging out, or in as someone else, while
+// inspections wait on this phone. outbox.js is loaded only when something may be waiting
+// (localStorage keeps a count as a hint), to keep pages light.
 const HINT = "saferound-outbox";
 const text = JSON.parse(document.getElementById("pwa-text").textContent);
 const userId = Number(document.body.dataset.userId) || null;
@@ -173,4 +174,13 @@ if (login && warning) {
     const question = warning.dataset.confirm.replace("{users}", users.join(", ")).replace("{username}", typed);
     if (users.length && !confirm(question)) event.preventDefault();
   });
+}
+
+// The navigation scrolls sideways on a phone: start it where the current page's link shows.
+const nav = document.querySelector(".mainnav");
+const here = nav && nav.querySelector("[aria-current=page]");
+if (here) {
+  const box = here.getBoundingClientRect();
+  const frame = nav.getBoundingClientRect();
+  if (box.right > frame.right) nav.scrollLeft += box.right - frame.right + frame.width / 4;
 }

@@ -58,8 +58,7 @@ def test_page_draws_its_charts_as_inline_svg_with_text_alternatives(client, logi
     assert page.count('<svg class="chart"') == 2 and page.count('role="img"') == 2
     assert "<table" in page and "Figures by month" in page
     # The charts need no script: only the shell's own (the outbox badge, the navigation).
-    assert re.findall(r'<script[^>]*src="([^"]+)"', page) == ["/static/js/pwa.js",
-                                                               "/static/js/nav.js"]
+    assert re.findall(r'<script[^>]*src="([^"]+)"', page) == ["/static/js/pwa.js"]
 
 
 def test_chinese_page_names_months_the_chinese_way(client, login):
