@@ -81,7 +81,9 @@ def _fill_with_photos(page, tmp_path, count):
         path.write_bytes(jpeg(800, 600, color=(60 * n, 120, 80)))
         paths.append(str(path))
     first.locator("input[type=file]").set_input_files(paths)
-    expect(first.locator(".thumbs img")).to_have_count(count)
+    # Each photo is shrunk (photos.js, fetched at the first photo) before the test goes
+    # offline; its "Mark" button comes once it is kept in the page.
+    expect(first.locator(".thumbs .mark-photo")).to_have_count(count, timeout=15000)
 
 
 @pytest.mark.parametrize("lang", ["zh_Hans", "en"])
