@@ -9,6 +9,7 @@ from app.locations.models import Location, LocationType
 from app.notices.models import Notice
 from app.photos.models import Photo
 from app.schedules.models import InspectionSchedule
+from app.settings.models import Setting
 from app.wall.models import DisplayToken
 
 __all__ = [
@@ -29,5 +30,6 @@ __all__ = [
     "LocationType",
     "Notice",
     "Photo",
+    "Setting",
     "User",
 ]

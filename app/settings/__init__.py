@@ -1,0 +1,1 @@
+"""Settings an administrator changes in the app (kept in the database, not the environment)."""
