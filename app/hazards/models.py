@@ -74,6 +74,9 @@ class Hazard(db.Model):
     closed_at: Mapped[datetime | None]
     # Rectified by the deadline day (set when the card closes; None while open or cancelled).
     closed_on_time: Mapped[bool | None]
+    # 重复隐患: the same checklist item failed again at the same place within the recurrence
+    # window while an earlier card for it was open or recently closed (set when reported).
+    recurring: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
 
     location: Mapped[Location] = relationship()
     item_result: Mapped[ItemResult | None] = relationship()
