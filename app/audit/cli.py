@@ -37,7 +37,8 @@ def _verify_anchors(broken, count) -> None:
     problems = ([f"Broken link after {count} events: {broken}"] if broken else []) \
         + report.problems
     if report.anchors:
-        click.echo(f"Anchors: {report.anchors}, the last of {report.last_at[:16]} UTC; they "
+        last_at = report.last_at[:16].replace("T", " ")
+        click.echo(f"Anchors: {report.anchors}, the last of {last_at} UTC; they "
                    f"cover {report.events} events on {report.cards} cards and "
                    f"{report.records} audit records.")
     click.echo(f"Not anchored yet (written after the last anchor, not protected until the next "
