@@ -17,8 +17,9 @@ import hashlib
 import hmac
 import json
 import os
+import re
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from flask import current_app
@@ -294,3 +295,37 @@ def _moved_anchored_cards(anchored, heads, changed) -> list[str]:
         if now_at.get((number, seq)) != anchored[number][1]:
             warnings.append(f"{number}: event {seq} is no longer the event anchored before")
     return warnings
+
+
+# --- for the administrators' page ------------------------------------------------------------
+
+# Anchors are written daily: older than this, the cron job has stopped.
+ANCHOR_STALE_AFTER = timedelta(days=2)
+
+
+@dataclass(frozen=True)
+class LastAnchor:
+    n: int
+    written_at: datetime  # when the file was last appended to (naive UTC)
+    is_stale: bool
+
+
+def last_anchor(now: datetime | None = None) -> LastAnchor | None:
+    """The last anchor's number and when it was written, read from the end of the file (not
+    verified: that is `flask audit verify --anchors`); None when there is none or no file."""
+    path = anchor_path()
+    try:
+        with path.open("rb") as file:
+            size = file.seek(0, os.SEEK_END)
+            file.seek(max(0, size - 512))
+            tail = file.read().decode("utf-8", errors="replace")
+            written_at = datetime.fromtimestamp(os.fstat(file.fileno()).st_mtime, UTC)
+    except OSError:
+        return None
+    # Canonical JSON sorts the keys: each line ends …,"n":<number>,"prev":"…","v":1}.
+    found = re.findall(r'"n":(\d+),"prev":"[0-9a-f]{64}","v":\d+}', tail)
+    if not found:
+        return None
+    written_at = written_at.replace(tzinfo=None)
+    return LastAnchor(int(found[-1]), written_at,
+                      (now or utcnow()) - written_at > ANCHOR_STALE_AFTER)
