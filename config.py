@@ -5,6 +5,8 @@ from datetime import timedelta
 
 # Demo defaults: good for trying SafeRound on one machine, never for a hospital's server.
 DEMO_SECRET_KEY = "demo-only-secret-key-change-me"
+# Signs the audit anchors of the demo and the tests (`flask audit anchor`); never production's.
+DEMO_AUDIT_KEY = "demo-only-audit-key-signs-anchors-of-the-demo"
 
 
 class Config:
@@ -112,6 +114,14 @@ class Config:
     PHOTO_MIN_FREE_MB = int(os.environ.get("PHOTO_MIN_FREE_MB", "1024"))
     # How long /readyz waits for the database and the photo store before saying not ready.
     READY_TIMEOUT_SECONDS = float(os.environ.get("READY_TIMEOUT_SECONDS", "3"))
+    # `flask audit anchor`: the HMAC key that signs the anchors, kept outside the database (and
+    # out of its backups); unset, only the demo and the tests run, with DEMO_AUDIT_KEY.
+    AUDIT_KEY = os.environ.get("AUDIT_KEY") or None
+    # The anchors, one line a day; None means <instance>/audit-anchors.jsonl. Put it on another
+    # disk or host than the database.
+    AUDIT_ANCHOR_FILE = os.environ.get("AUDIT_ANCHOR_FILE") or None
+    # Each anchor is also mailed here (comma-separated addresses, through SMTP_HOST) when set.
+    AUDIT_ANCHOR_MAIL_TO = os.environ.get("AUDIT_ANCHOR_MAIL_TO") or None
 
 
 class DevelopmentConfig(Config):

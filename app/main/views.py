@@ -3,6 +3,7 @@
 from flask import Blueprint, current_app, redirect, render_template, session, url_for
 from flask_login import current_user, login_required
 
+from app.audit.anchors import last_anchor
 from app.auth.services import set_locale
 from app.common.forms import safe_next
 from app.common.permissions import can, require
@@ -51,4 +52,4 @@ def set_language():
 @bp.get("/admin")
 @require("admin.manage")
 def admin():
-    return render_template("main/admin.html")
+    return render_template("main/admin.html", last_anchor=last_anchor())

@@ -35,6 +35,9 @@ def test_demo_loads_a_realistic_hospital_once(app):
     assert statuses == set(HAZARD_STATUSES)
     codes = set(db.session.scalars(select(models.Department.code)))
     assert {"ZWK", "SBK", "BWK", "CWK", "YWK", "HLB", "YGK", "YJK", "JYK"} <= codes
+    # Loaded twice, its anchors for the past days (app/demo/anchors.py) verify.
+    result = app.test_cli_runner().invoke(args=["audit", "verify", "--anchors"])
+    assert result.exit_code == 0, result.output
 
 
 def test_demo_history_is_written_through_the_workflow(app):
