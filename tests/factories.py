@@ -136,5 +136,8 @@ def make_hazard(status="reported", level="general", location=None, **fields):
             extra["photos"] = [make_photo(actors[who])]
         if action == "assign" and level == "major":  # a named person is one of the five
             extra["responsible"] = actors["lead"]
+        if action == "verify" and workflow.needs_review(hazard):  # 四不放过 before closing
+            workflow.review(hazard, actor=actors["lead"], cause="阀门老化", responsibility="已约谈",
+                            measures="更换阀门", training="全科培训")
         workflow.apply(hazard, action, actor=actors[who], note=note, **extra)
     return hazard

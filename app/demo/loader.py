@@ -326,6 +326,8 @@ class History:
 
         if target == "reported":
             return
+        if target == "fix_on_site" and hazard.recurring:  # 重复隐患 go through verification
+            target = "closed"
         if target == "fix_on_site":
             step("fix_on_site", hazard.reported_by, note="已现场整改 fixed on the spot")
             return
@@ -356,4 +358,7 @@ class History:
         if self.rng.random() < 0.15:
             step("reject", manager, note="整改不彻底，请继续处理")
             step("submit", lead, note="已重新整改")
-        step("verify", manager, note="复查合格，予以销号")
+        at = min(next(clock), self.now)
+        if workflow.needs_review(hazard):  # 四不放过, filed just before verification
+            workflow.review(hazard, actor=lead, at=at, **content.REVIEW_TEXTS)
+        workflow.apply(hazard, "verify", actor=manager, at=at, note="复查合格，予以销号")
