@@ -271,7 +271,7 @@ def check_move(hazard: Hazard, action: str, actor) -> Move:
         raise DomainError(_("Someone other than the person who rectified it must verify."),
                           forbidden=True)
     if action == "verify" and needs_review(hazard) and current_review(hazard) is None:
-        raise DomainError(_("A recurring or major hazard is closed only after its four-don'ts "
+        raise ReviewRequired(_("A recurring or major hazard is closed only after its four-don'ts "
                             "review (cause, responsibility, measures, training) is filed."))
     return move
 
@@ -483,6 +483,10 @@ def decide_extension(extension: DeadlineExtension, *, actor, approve: bool, note
 
 
 REVIEW_FIELDS = ("cause", "responsibility", "measures", "training")
+
+
+class ReviewRequired(DomainError):
+    """Verification refused: the card needs its four-don'ts review first."""
 
 
 def needs_review(hazard: Hazard) -> bool:

@@ -34,7 +34,7 @@ def recurrence_card(hazard, user) -> dict:
 @bp.app_template_global()
 def recurring_most(user) -> dict:
     """The dashboard's lists: the places and the checklist items that recur most."""
-    return {"places": queries.top_places(user), "items": queries.top_items(user)}
+    return {"places": queries.top_places(user), "checklist_items": queries.top_items(user)}
 
 
 @bp.post("/hazards/<number>/review")
