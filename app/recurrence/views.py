@@ -64,8 +64,9 @@ def review(number):
 @require("hazards.view")
 def index():
     """Recurring cards, at one place or of one checklist item (the dashboard links here)."""
-    location = request.args.get("location", "").strip()[:40]
-    item = request.args.get("item", "").strip()[:32]
+    # Codes and keys hold no NUL (PostgreSQL refuses one in a text parameter).
+    location = request.args.get("location", "").replace("\x00", "").strip()[:40]
+    item = request.args.get("item", "").replace("\x00", "").strip()[:32]
     page_number = request.args.get("page", type=record_id) or 1
     page = queries.recurring_page(current_user, location_code=location, item_key=item,
                                   page=page_number,
