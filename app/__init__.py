@@ -118,13 +118,14 @@ def _register_blueprints(app: Flask) -> None:
     from app.main.views import bp as main_bp
     from app.photos.views import bp as photos_bp
     from app.pwa.views import bp as pwa_bp
+    from app.recurrence.views import bp as recurrence_bp
     from app.scanner.views import bp as scanner_bp
     from app.schedules.views import bp as schedules_bp
     from app.wall.views import bp as wall_bp
 
     blueprints = (main_bp, auth_bp, locations_bp, checklists_bp, inspections_bp, hazards_bp,
                   photos_bp, ledger_bp, schedules_bp, dashboard_bp, wall_bp, scanner_bp, pwa_bp,
-                  health_bp)
+                  health_bp, recurrence_bp)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
 

@@ -8,6 +8,7 @@ from app.inspections.models import Inspection, ItemResult
 from app.locations.models import Location, LocationType
 from app.notices.models import Notice
 from app.photos.models import Photo
+from app.recurrence.models import HazardRecurrence
 from app.schedules.models import InspectionSchedule
 from app.settings.models import Setting
 from app.wall.models import DisplayToken
@@ -23,6 +24,7 @@ __all__ = [
     "Hazard",
     "HazardCounter",
     "HazardEvent",
+    "HazardRecurrence",
     "Inspection",
     "InspectionSchedule",
     "ItemResult",

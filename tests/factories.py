@@ -136,5 +136,21 @@ def make_hazard(status="reported", level="general", location=None, **fields):
             extra["photos"] = [make_photo(actors[who])]
         if action == "assign" and level == "major":  # a named person is one of the five
             extra["responsible"] = actors["lead"]
+        if action == "verify" and workflow.needs_review(hazard):  # 四不放过 before closing
+            workflow.review(hazard, actor=actors["lead"], cause="阀门老化", responsibility="已约谈",
+                            measures="更换阀门", training="全科培训")
         workflow.apply(hazard, action, actor=actors[who], note=note, **extra)
     return hazard
+
+
+def make_failed_item_hazard(location, version, *, at, item=0, reporter=None):
+    """A card opened by a checklist whose `item`-th item failed at `location` at `at`, as the
+    inspection's submit opens it (重复隐患 are looked for here)."""
+    reporter = reporter or make_user("inspector")
+    outcomes = ["pass"] * len(version.items)
+    outcomes[item] = "fail"
+    inspection = make_inspection(location=location, version=version, inspector=reporter,
+                                 outcomes=outcomes, received_at=at)
+    result = inspection.results[item]
+    return workflow.report(reporter, location=location, description="压力表指针在红区",
+                           level=result.item.default_level, item_result=result, found_at=at)

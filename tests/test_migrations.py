@@ -123,3 +123,44 @@ def test_sqlite_upgrades_a_database_whose_rows_point_at_the_tables_it_rebuilds(m
             assert conn.execute(text("PRAGMA foreign_keys")).scalar_one() == 1
             assert conn.execute(text("PRAGMA foreign_key_check")).fetchall() == []
         db.engine.dispose()
+
+
+def test_0014_gives_one_item_the_same_key_in_every_version_and_downgrades(monkeypatch,
+                                                                          tmp_path):
+    """Existing items get a key per template and position (how versions were forked), so the
+    same item in versions 1 and 2 recurs; 0014 undoes cleanly."""
+    from flask_migrate import downgrade
+
+    monkeypatch.setenv("SAFEROUND_INSTANCE", str(tmp_path))
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'k.db'}"})
+    with app.app_context():
+        upgrade(revision="0013")
+        with db.engine.begin() as conn:
+            conn.execute(text("INSERT INTO location_types (id, code, name_zh, name_en) "
+                              "VALUES (1, 'boiler', '锅炉房', 'Boiler room')"))
+            conn.execute(text("INSERT INTO checklist_templates (id, location_type_id, name_zh, "
+                              "name_en, quick_pass_kinds, created_at) VALUES (1, 1, '表', 'T', "
+                              "'patrol', '2026-01-01 00:00:00')"))
+            for version in (1, 2):
+                conn.execute(text("INSERT INTO checklist_versions (id, template_id, number, "
+                                  "note, created_at) VALUES (:v, 1, :v, '', "
+                                  "'2026-01-01 00:00:00')"), {"v": version})
+                for position in (1, 2):
+                    conn.execute(text(
+                        "INSERT INTO checklist_items (version_id, position, kind, prompt_zh, "
+                        "prompt_en, guidance_zh, guidance_en, is_required, "
+                        "photo_required_on_fail, photo_required, default_level, unit) VALUES "
+                        "(:v, :p, 'pass_fail', '项', 'Item', '', '', 1, 0, 0, 'general', '')"),
+                        {"v": version, "p": position})
+        upgrade(revision="0014")
+        with db.engine.connect() as conn:
+            keys = conn.execute(text("SELECT version_id, position, item_key "
+                                     "FROM checklist_items")).all()
+        by_position = {p: {k for _v, pos, k in keys if pos == p} for p in (1, 2)}
+        assert all(len(found) == 1 for found in by_position.values())
+        assert by_position[1] != by_position[2]
+        downgrade(revision="0013")
+        assert "item_key" not in {c["name"] for c in
+                                  inspect(db.engine).get_columns("checklist_items")}
+        assert "hazard_recurrences" not in inspect(db.engine).get_table_names()
+        db.engine.dispose()

@@ -97,6 +97,11 @@ MATRIX = [
     ("POST", "/hazards/{number}/plan", RECTIFY, 303),
     ("POST", "/hazards/{number}/extensions", RECTIFY, 409),
     ("POST", "/hazards/{number}/extensions/999", MANAGE, 404),
+    # The four-don'ts review (四不放过): an empty form is refused for its fields.
+    ("POST", "/hazards/{number}/review", RECTIFY, 400),
+    ("GET", "/hazards/recurring", ALL, 200),
+    ("GET", "/admin/recurrence", ADMIN, 200),
+    ("POST", "/admin/recurrence", ADMIN, 400),
     ("GET", "/ledgers", EXPORT, 200),
     ("GET", "/ledgers/hazards.xlsx?month=2026-11", EXPORT, 200),
     ("GET", "/ledgers/inspections.csv?month=2026-11", EXPORT, 200),

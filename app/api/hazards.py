@@ -71,6 +71,25 @@ class MoveView(MethodView):
                 photos=claim_staged_photos(current_user, data["photos"], "photos"))
         except DomainError as e:
             db.session.rollback()
-            refuse(e, "hazard.move_not_allowed", forbidden="hazard.move_forbidden")
+            refuse(e, "hazard.review_required" if isinstance(e, workflow.ReviewRequired)
+                   else "hazard.move_not_allowed", forbidden="hazard.move_forbidden")
+        db.session.commit()
+        return _detail(number)
+
+
+@blp.route("/<number>/review")
+class ReviewView(MethodView):
+    @require_api("hazards.rectify")
+    @blp.arguments(schemas.ReviewIn)
+    @blp.response(200, schemas.HazardDetail)
+    def post(self, data, number):
+        """File or revise the four-don'ts review (四不放过) of an open card: a manager or the
+        department's safety lead. Recurring and major cards are verified only after one."""
+        hazard = queries.get_visible_hazard(current_user, number, for_update=True)
+        try:
+            workflow.review(hazard, actor=current_user, **data)
+        except DomainError as e:
+            db.session.rollback()
+            refuse(e, "hazard.review_not_allowed", forbidden="hazard.review_forbidden")
         db.session.commit()
         return _detail(number)

@@ -76,6 +76,11 @@ CATALOGUE = (
       for reason in PHOTO_REASONS),
     Problem("hazard.move_not_allowed", 409, _CONFLICT),
     Problem("hazard.move_forbidden", 403, _FORBIDDEN),
+    Problem("hazard.review_required", 409,
+            _l("A recurring or major hazard is closed only after its four-don'ts review "
+               "(cause, responsibility, measures, training) is filed.")),
+    Problem("hazard.review_not_allowed", 409, _CONFLICT),
+    Problem("hazard.review_forbidden", 403, _FORBIDDEN),
     Problem("request.too_large", 413,
             _l("This upload is larger than the server accepts. Send photos one at a time or "
                "take them at a lower resolution.")),

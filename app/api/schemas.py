@@ -307,6 +307,23 @@ class Event(Schema):
     photos = fields.List(fields.Nested(PhotoOut))
 
 
+def _recurs_of(hazard) -> list[str]:
+    from app.recurrence.queries import recurs_of
+
+    return [earlier.number for earlier in recurs_of(hazard)] if hazard.recurring else []
+
+
+class Review(Schema):
+    """四不放过: the four-don'ts review as last filed."""
+
+    cause = fields.Function(lambda e: e.data.get("cause"))
+    responsibility = fields.Function(lambda e: e.data.get("responsibility"))
+    measures = fields.Function(lambda e: e.data.get("measures"))
+    training = fields.Function(lambda e: e.data.get("training"))
+    by = fields.Nested(Person, attribute="actor")
+    at = UTCTime()
+
+
 class Hazard(Schema):
     number = fields.String()
     url = fields.Function(lambda h: url_for("hazards.show", number=h.number))
@@ -320,10 +337,28 @@ class Hazard(Schema):
     deadline_on = fields.Date(allow_none=True)
     closed_at = UTCTime(allow_none=True)
     is_overdue = fields.Function(lambda h: h.is_overdue(local_today()))
+    recurring = fields.Boolean(metadata={"description": "重复隐患: the same checklist item "
+                                                        "failed here before, within the "
+                                                        "recurrence window."})
+    recurs_of = fields.Function(_recurs_of, metadata={
+        "description": "Numbers of the earlier cards this one recurs, oldest first."})
 
 
 class HazardRow(Hazard):
     extension_pending = fields.Boolean()
+
+
+def _needs_review(hazard) -> bool:
+    from app.hazards.workflow import needs_review
+
+    return needs_review(hazard)
+
+
+def _review(hazard) -> dict | None:
+    from app.hazards.workflow import current_review
+
+    event = current_review(hazard)
+    return None if event is None else Review().dump(event)
 
 
 class HazardDetail(Hazard):
@@ -335,6 +370,12 @@ class HazardDetail(Hazard):
     verified_at = UTCTime(allow_none=True)
     events = fields.List(fields.Nested(Event))
     allowed_moves = fields.List(fields.String())
+    needs_review = fields.Function(_needs_review, metadata={
+        "description": "Whether verification waits for a four-don'ts review (recurring or "
+                       "major cards)."})
+    review = fields.Function(_review, allow_none=True, metadata={
+        "description": "The four-don'ts review last filed (cause, responsibility, measures, "
+                       "training, by, at), or null."})
 
 
 class HazardList(Paged):
@@ -372,3 +413,12 @@ class Wall(Schema):
     missed_today = fields.List(fields.Dict())
     departments = fields.List(fields.Dict())
     today = fields.String()
+
+
+class ReviewIn(Schema):
+    """四不放过: all four parts, each at most 2,000 characters."""
+
+    cause = fields.String(required=True, validate=api_text_length())
+    responsibility = fields.String(required=True, validate=api_text_length())
+    measures = fields.String(required=True, validate=api_text_length())
+    training = fields.String(required=True, validate=api_text_length())

@@ -1,5 +1,6 @@
 """Templates, versions and items."""
 
+import uuid
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, Float, ForeignKey, String, Text, UniqueConstraint
@@ -91,6 +92,11 @@ class ChecklistItem(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     version_id: Mapped[int] = mapped_column(ForeignKey("checklist_versions.id"))
     position: Mapped[int]
+    # The same item in every version of its template (ids and positions change when a version
+    # forks or items move): a new item gets a new key, a fork copies it. Recurring hazards
+    # (重复隐患) are the same item failing again at the same place.
+    item_key: Mapped[str] = mapped_column(String(32), index=True,
+                                          default=lambda: uuid.uuid4().hex)
     kind: Mapped[str] = mapped_column(String(20), default="pass_fail")
     prompt_zh: Mapped[str] = mapped_column(String(200))
     prompt_en: Mapped[str] = mapped_column(String(300))

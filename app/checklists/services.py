@@ -89,7 +89,7 @@ def editable_version(actor, template: ChecklistTemplate) -> ChecklistVersion:
     # Appended through the template, the fork joins the session before any autoflush.
     template.versions.append(fork)
     for item in current.items if current else ():
-        fork.items.append(ChecklistItem(position=item.position,
+        fork.items.append(ChecklistItem(position=item.position, item_key=item.item_key,
                                         **{f: getattr(item, f) for f in ITEM_FIELDS}))
     db.session.add(fork)
     db.session.flush()

@@ -64,6 +64,7 @@ EVENT_LABELS = {  # the timeline of a hazard card
     "extension_requested": _l("More time asked for"),
     "extension_approved": _l("Extension approved"),
     "extension_refused": _l("Extension refused"),
+    "review": _l("Four-don'ts review filed"),  # 四不放过
 }
 EXTENSION_STATUSES = {
     "pending": _l("Waiting for a decision"),
@@ -88,4 +89,11 @@ THEMES = {  # 外观: night mode, kept per account
     "auto": _l("Automatic"),  # 自动: follows the phone's setting
     "light": _l("Light"),
     "dark": _l("Dark"),
+}
+REVIEW_FIELDS = {  # 四不放过: the four-don'ts review of a recurring or major hazard
+    "cause": _l("Cause found"),  # 原因未查清不放过
+    # 责任人员未处理不放过
+    "responsibility": _l("Who is responsible, and what was done about them"),
+    "measures": _l("Measures taken"),  # 整改措施未落实不放过
+    "training": _l("Training given"),  # 有关人员未受到教育不放过
 }

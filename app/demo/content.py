@@ -2023,3 +2023,11 @@ FAILURE_NOTES = {
         "下班后燃气总阀未关",
     ],
 }
+
+# 四不放过: the review the history files before verifying a major or recurring card.
+REVIEW_TEXTS = {
+    "cause": "设备老化且日常点检不到位 equipment worn, daily checks skipped",
+    "responsibility": "责任班组长已约谈并通报批评 the shift leader was spoken to and named",
+    "measures": "更换部件，点检表增加此项 parts replaced, item added to the daily check",
+    "training": "科室全员安全培训一次 one safety session for the whole department",
+}

@@ -10,7 +10,7 @@ from app.auth.models import Department, User
 from app.checklists.models import ChecklistItem, ChecklistTemplate, ChecklistVersion
 from app.common.time import local_to_utc, to_local, utcnow
 from app.common.vocab import OPEN_HAZARD_STATUSES
-from app.demo import content
+from app.demo import content, recurring
 from app.demo.anchors import make as make_anchors
 from app.demo.photos import AFTER, BEFORE, demo_photo
 from app.extensions import db
@@ -67,7 +67,8 @@ def load_demo(now: datetime | None = None, log=print) -> None:
         log("Inspections exist already: demo history left as it is.")
     else:
         History(random.Random(2026), now, users, templates, locations).make()
-    make_anchors(now, log)
+    recurring.make(now, log)
+    make_anchors(now, log)  # last: it anchors what the others made
     db.session.commit()
     log(f"Demo hospital ready: {len(departments)} departments, {len(locations)} locations, "
         f"{len(users)} users (password '{DEMO_PASSWORD}').")
@@ -328,6 +329,8 @@ class History:
 
         if target == "reported":
             return
+        if target == "fix_on_site" and hazard.recurring:  # 重复隐患 go through verification
+            target = "closed"
         if target == "fix_on_site":
             step("fix_on_site", hazard.reported_by, note="已现场整改 fixed on the spot")
             return
@@ -358,4 +361,7 @@ class History:
         if self.rng.random() < 0.15:
             step("reject", manager, note="整改不彻底，请继续处理")
             step("submit", lead, note="已重新整改")
-        step("verify", manager, note="复查合格，予以销号")
+        at = min(next(clock), self.now)
+        if workflow.needs_review(hazard):  # 四不放过, filed just before verification
+            workflow.review(hazard, actor=lead, at=at, **content.REVIEW_TEXTS)
+        workflow.apply(hazard, "verify", actor=manager, at=at, note="复查合格，予以销号")

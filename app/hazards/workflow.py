@@ -22,6 +22,8 @@ from app.hazards.deadlines import default_deadline, rectified_on_time
 from app.hazards.models import DeadlineExtension, Hazard, HazardEvent
 from app.hazards.numbers import next_hazard_number
 from app.photos.models import Photo
+from app.recurrence.models import HazardRecurrence
+from app.recurrence.services import earlier_cards
 
 GENESIS_HASH = "0" * 64
 
@@ -119,6 +121,8 @@ def report(actor, *, location, description, level, department=None, item_result=
     if not description.strip():
         raise DomainError(_("Describe the hazard."), "description")
     found_at = found_at or utcnow()
+    # 重复隐患: looked for before the new card joins the session, so it cannot find itself.
+    earlier = earlier_cards(location, item_result, found_at) if item_result is not None else []
     hazard = Hazard(
         number=next_hazard_number(local_today(found_at).year),
         location=location,
@@ -130,9 +134,13 @@ def report(actor, *, location, description, level, department=None, item_result=
         department=department or location.department,
         reported_by_id=actor.id,
         found_at=found_at,
+        recurring=bool(earlier),
     )
     db.session.add(hazard)
     data = {"level": level}
+    if earlier:  # the chain names the cards it recurs; the link table makes them queryable
+        data["recurs"] = [card.number for card in earlier]
+        db.session.add_all(HazardRecurrence(hazard=hazard, earlier=card) for card in earlier)
     if item_result is not None and item_result.photos:
         # The checklist item's photos stay on its result; the chain names them (and the
         # originals of those marked) all the same.
@@ -185,7 +193,8 @@ def allowed_moves(hazard: Hazard, actor) -> list[str]:
 def _may(actor, hazard, action) -> bool:
     if action == "fix_on_site":
         return (can(actor, "inspections.perform") and hazard.reported_by_id == actor.id
-                and hazard.level == "general" and not _was_ever_major(hazard))
+                and hazard.level == "general" and not _was_ever_major(hazard)
+                and not hazard.recurring)
     return can(actor, MOVES[action].permission) and sees_department(actor, hazard.department_id)
 
 
@@ -248,6 +257,10 @@ def check_move(hazard: Hazard, action: str, actor) -> Move:
         raise DomainError(_("A hazard that is %(status)s cannot be given “%(action)s”.",
                             status=HAZARD_STATUSES[hazard.status], action=move.label))
     if not _may(actor, hazard, action):
+        if action == "fix_on_site" and hazard.recurring:
+            raise DomainError(_("A recurring hazard cannot be closed as rectified on the spot: "
+                                "it needs a four-don'ts review and a manager's verification."),
+                              forbidden=True)
         if action == "fix_on_site":
             raise DomainError(_("Only the person who found a general hazard can close it as "
                                 "rectified on the spot; a hazard once reported as major "
@@ -257,6 +270,9 @@ def check_move(hazard: Hazard, action: str, actor) -> Move:
     if action == "verify" and actor.id in _rectifier_ids(hazard):
         raise DomainError(_("Someone other than the person who rectified it must verify."),
                           forbidden=True)
+    if action == "verify" and needs_review(hazard) and current_review(hazard) is None:
+        raise ReviewRequired(_("A recurring or major hazard is closed only after its four-don'ts "
+                            "review (cause, responsibility, measures, training) is filed."))
     return move
 
 
@@ -462,5 +478,49 @@ def decide_extension(extension: DeadlineExtension, *, actor, approve: bool, note
         hazard.deadline_on = extension.requested_deadline_on
     event = _append_event(hazard, "extension_approved" if approve else "extension_refused",
                           actor, from_status=hazard.status, note=note, at=at, data=data)
+    db.session.flush()
+    return event
+
+
+REVIEW_FIELDS = ("cause", "responsibility", "measures", "training")
+
+
+class ReviewRequired(DomainError):
+    """Verification refused: the card needs its four-don'ts review first."""
+
+
+def needs_review(hazard: Hazard) -> bool:
+    """四不放过: a recurring or major hazard is verified only after its review is filed."""
+    return hazard.recurring or hazard.level == "major"
+
+
+def current_review(hazard: Hazard) -> HazardEvent | None:
+    """The latest four-don'ts review event (a revision is a new event), or None."""
+    return next((e for e in reversed(hazard.events) if e.action == "review"), None)
+
+
+def may_review(hazard: Hazard, actor) -> bool:
+    """A manager or the department's safety lead files the review while the card is open."""
+    return (hazard.status in OPEN_HAZARD_STATUSES and can(actor, "hazards.rectify")
+            and sees_department(actor, hazard.department_id))
+
+
+def review(hazard: Hazard, *, actor, cause: str, responsibility: str, measures: str,
+           training: str, at: datetime | None = None) -> HazardEvent | None:
+    """四不放过: file or revise the review — cause found, who is responsible and what was done
+    about them, measures taken, training given; all four. None when nothing changed."""
+    if not may_review(hazard, actor):
+        raise DomainError(_("Only a manager or the department's safety lead can file the "
+                            "four-don'ts review, and only while the card is open."),
+                          forbidden=hazard.status in OPEN_HAZARD_STATUSES)
+    texts = dict(zip(REVIEW_FIELDS, (cause, responsibility, measures, training), strict=True))
+    texts = {field: (value or "").strip() for field, value in texts.items()}
+    for field, value in texts.items():
+        if not value:
+            raise DomainError(_("Fill in all four parts of the review."), field)
+    last = current_review(hazard)
+    if last is not None and all(last.data.get(f) == v for f, v in texts.items()):
+        return None
+    event = _append_event(hazard, "review", actor, from_status=hazard.status, data=texts, at=at)
     db.session.flush()
     return event

@@ -26,6 +26,7 @@ from app.extensions import db
 from app.hazards.models import Hazard
 from app.inspections.models import Inspection, ItemResult
 from app.locations.models import Location
+from app.recurrence.queries import recurs_numbers
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,7 @@ HAZARD_COLUMNS = (
     Column(_l("Closed on"), 12, "date"),
     Column(_l("Status"), 14),
     Column(_l("Days overdue"), 10, "integer"),
+    Column(_l("Recurring"), 22),  # 重复隐患: "yes" and the earlier cards' numbers
 )
 
 INSPECTION_COLUMNS = (
@@ -108,6 +110,15 @@ INSPECTION_COLUMNS = (
 REPORTED_DIRECTLY = _l("Reported directly")
 RECTIFIED_ON_THE_SPOT = _l("Rectified on the spot")
 PASSED_AND_STRUCK_OFF = _l("Passed, struck off")
+RECURRING_YES = _l("Yes")
+
+
+def recurring_cell(recurring: bool, earlier) -> str:
+    """"Yes: YH-2026-00012, YH-2026-00031" for a recurring card, empty otherwise."""
+    if not recurring:
+        return ""
+    return ": ".join((str(RECURRING_YES), ", ".join(earlier))) if earlier \
+        else str(RECURRING_YES)
 
 
 def _localized(zh_column, en_column):
@@ -143,7 +154,8 @@ def days_overdue(status: str, deadline_on: date | None, closed_on: date | None,
 def hazard_ledger(user, period: Period, *, department_id: int | None = None,
                   today: date | None = None) -> list[tuple]:
     """隐患排查治理台账: one row per hazard found in `period` that `user` may see (in
-    HAZARD_COLUMNS order), by found_at then number. One query."""
+    HAZARD_COLUMNS order), by found_at then number. One query, and one more for the earlier
+    cards of those that recur."""
     today = today or local_today()
     responsible, verifier = aliased(User), aliased(User)
     start, end = period.utc_bounds()
@@ -154,7 +166,8 @@ def hazard_ledger(user, period: Period, *, department_id: int | None = None,
                _localized(Department.name_zh, Department.name_en), responsible.full_name,
                Hazard.measures, Hazard.funds_yuan, Hazard.deadline_on, Hazard.interim_controls,
                Hazard.rectified_at, verifier.full_name, Hazard.verified_at, Hazard.status,
-               Hazard.rectified_on_site, Hazard.cancel_reason, Hazard.closed_at)
+               Hazard.rectified_on_site, Hazard.cancel_reason, Hazard.closed_at,
+               Hazard.id, Hazard.recurring)
         .join(Location, Hazard.location_id == Location.id)
         .join(Department, Hazard.department_id == Department.id)
         .outerjoin(responsible, Hazard.responsible_id == responsible.id)
@@ -173,11 +186,13 @@ def hazard_ledger(user, period: Period, *, department_id: int | None = None,
     reasons = _labels(CANCEL_REASONS)
     directly, on_the_spot = str(REPORTED_DIRECTLY), str(RECTIFIED_ON_THE_SPOT)
     struck_off = str(PASSED_AND_STRUCK_OFF)
+    found = db.session.execute(query).all()
+    recurs = recurs_numbers(row.id for row in found if row.recurring)
     rows = []
     for (number, found_at, kind, code, location, description, category, level, risk,
          department, responsible_name, measures, funds, deadline_on, interim, rectified_at,
          verifier_name, verified_at, status, on_site, cancel_reason,
-         closed_at) in db.session.execute(query):
+         closed_at, hazard_id, recurring) in found:
         closed_on = _local_date(closed_at)
         if status == "closed":
             result = on_the_spot if on_site else struck_off
@@ -191,6 +206,7 @@ def hazard_ledger(user, period: Period, *, department_id: int | None = None,
             department, responsible_name, measures, funds, deadline_on, interim,
             _local_date(rectified_at), verifier_name, _local_date(verified_at), result,
             closed_on, statuses[status], days_overdue(status, deadline_on, closed_on, today),
+            recurring_cell(recurring, recurs.get(hazard_id, ())),
         ))
     return rows
 

@@ -11,6 +11,7 @@ ALL = set(ROLES)
 ADMIN = {"admin"}
 PERFORM = {"admin", "manager", "dept_lead", "inspector"}
 DASHBOARD = {"admin", "manager", "viewer"}
+RECTIFY = {"admin", "manager", "dept_lead"}
 ANON = "anonymous"
 
 
@@ -43,6 +44,7 @@ MATRIX = [
     ("GET", "/api/v1/hazards", ALL, 200),
     ("GET", "/api/v1/hazards/{number}", ALL, 200),
     ("POST", "/api/v1/hazards/{number}/moves/start", PERFORM, 409),
+    ("POST", "/api/v1/hazards/{number}/review", RECTIFY, 422),
     ("GET", "/api/v1/wall", DASHBOARD, 200),
 ]
 

@@ -63,3 +63,17 @@ def test_demo_schedules_are_mostly_met_with_a_few_misses(app):
     assert {s.frequency for s in month.schedules} >= {"shift", "daily", "weekly", "monthly"}
     today = compute(datetime(2026, 11, 23, 23, 59), now=now)
     assert today.missed > 0  # the wall screen has missed rounds to show
+
+
+def test_demo_has_recurring_hazards_with_reviews(app):
+    from app.hazards.workflow import current_review
+    from app.recurrence.queries import recurs_of
+
+    load_demo(log=lambda _: None)
+    cards = db.session.scalars(select(models.Hazard).where(
+        models.Hazard.recurring, models.Hazard.category == "重复隐患")).all()
+    assert len(cards) >= 4 and all(recurs_of(card) for card in cards)
+    closed = [c for c in cards if c.status == "closed"]
+    assert closed and all(current_review(c) is not None for c in closed)
+    assert any(c.status == "awaiting_verification" and current_review(c) is None
+               for c in cards)
