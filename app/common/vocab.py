@@ -64,6 +64,8 @@ EVENT_LABELS = {  # the timeline of a hazard card
     "extension_requested": _l("More time asked for"),
     "extension_approved": _l("Extension approved"),
     "extension_refused": _l("Extension refused"),
+    "reassign": _l("Reassigned"),  # 改派
+    "supervise": _l("Supervised: escalated to hospital leadership"),  # 督办
 }
 EXTENSION_STATUSES = {
     "pending": _l("Waiting for a decision"),
