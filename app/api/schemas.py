@@ -16,6 +16,7 @@ from app.common.vocab import (
     ITEM_KINDS,
     OUTCOMES,
 )
+from app.hazards.escalation import escalation_of
 
 ID_RANGE = validate.Range(min=1, max=MAX_ID)
 # A reading a person types; beyond this it is a slip of the thumb, not a measurement.
@@ -301,10 +302,25 @@ class Event(Schema):
     action = fields.String()
     from_status = fields.String(allow_none=True)
     to_status = fields.String()
-    actor = fields.Nested(Person)
+    actor = fields.Nested(Person, allow_none=True, metadata={
+        "description": "null for an event SafeRound made by itself (action supervise)."})
     at = UTCTime()
     note = fields.String()
+    data = fields.Dict(metadata={"description": (
+        "What the event recorded, as hashed into the chain; a reassign event holds "
+        "department_id and responsible_id as [old, new], its note the reason.")})
     photos = fields.List(fields.Nested(PhotoOut))
+
+
+class EscalationOut(Schema):
+    """Where a card stands on the escalation ladder (督办)."""
+
+    step = fields.Integer(metadata={"description": "0 (not overdue) to 3 (hospital leadership)."})
+    reached_on = fields.Date(allow_none=True, metadata={
+        "description": "The day the step was reached, counted from the present deadline."})
+    supervised = fields.Function(lambda e: e.supervised_at is not None)
+    supervised_at = UTCTime(allow_none=True, metadata={
+        "description": "Since when the open card is supervised (督办); null when it is not."})
 
 
 class Hazard(Schema):
@@ -320,6 +336,7 @@ class Hazard(Schema):
     deadline_on = fields.Date(allow_none=True)
     closed_at = UTCTime(allow_none=True)
     is_overdue = fields.Function(lambda h: h.is_overdue(local_today()))
+    escalation = fields.Function(lambda h: EscalationOut().dump(escalation_of(h)))
 
 
 class HazardRow(Hazard):
@@ -364,6 +381,13 @@ class MoveIn(Schema):
     reason = fields.String(load_default=None, allow_none=True,
                            validate=validate.OneOf(list(CANCEL_REASONS)))
     photos = fields.List(fields.UUID(), load_default=list, validate=validate.Length(max=20))
+
+
+class ReassignIn(Schema):
+    department_id = fields.Integer(required=True, validate=ID_RANGE)
+    responsible_id = fields.Integer(load_default=None, allow_none=True, validate=ID_RANGE,
+                                    metadata={"description": "null: the department as a whole."})
+    reason = fields.String(required=True, validate=api_text_length())
 
 
 class Wall(Schema):

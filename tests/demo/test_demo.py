@@ -60,3 +60,19 @@ def test_demo_schedules_are_mostly_met_with_a_few_misses(app):
     assert {s.frequency for s in month.schedules} >= {"shift", "daily", "weekly", "monthly"}
     today = compute(datetime(2026, 11, 23, 23, 59), now=now)
     assert today.missed > 0  # the wall screen has missed rounds to show
+
+
+def test_demo_shows_a_reassigned_card_and_a_supervised_one(app):
+    from app.hazards import escalation
+
+    load_demo(log=lambda _: None)
+    reassign = db.session.scalar(select(models.HazardEvent).where(
+        models.HazardEvent.action == "reassign"))
+    assert reassign is not None and reassign.note
+    supervised = db.session.scalars(select(models.Hazard).where(
+        models.Hazard.supervised_at.is_not(None))).all()
+    assert supervised and all(h.is_supervised for h in supervised)
+    viewer = db.session.scalar(select(models.User).where(models.User.username == "viewer"))
+    assert escalation.leader_ids() == [viewer.id]
+    for hazard in (reassign.hazard, supervised[0]):
+        assert all(e.hash == event_hash(hazard.number, e) for e in hazard.events)
