@@ -44,6 +44,7 @@ MATRIX = [
     ("GET", "/api/v1/hazards/{number}", ALL, 200),
     ("POST", "/api/v1/hazards/{number}/moves/start", PERFORM, 409),
     ("GET", "/api/v1/wall", DASHBOARD, 200),
+    ("POST", "/api/v1/hazards/{number}/reassign", {"admin", "manager"}, 422),  # no reason
 ]
 
 

@@ -57,6 +57,7 @@ def test_a_supervised_card_shows_its_mark_step_and_reassign_form(
     # The list of overdue cards carries the mark too.
     page.goto(f"{live_server['url']}/hazards/?overdue=1")
     assert page.locator(".rows .pill-supervised").count() >= 1
+    page.locator(".rows .pill-supervised").first.scroll_into_view_if_needed()
     _shot(page, f"list-overdue-{size}-{lang}", full_page=False)
     context.close()
 
