@@ -116,6 +116,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.ledger.views import bp as ledger_bp
     from app.locations.views import bp as locations_bp
     from app.main.views import bp as main_bp
+    from app.notices.views import bp as notices_bp
     from app.photos.views import bp as photos_bp
     from app.pwa.views import bp as pwa_bp
     from app.recurrence.views import bp as recurrence_bp
@@ -125,7 +126,7 @@ def _register_blueprints(app: Flask) -> None:
 
     blueprints = (main_bp, auth_bp, locations_bp, checklists_bp, inspections_bp, hazards_bp,
                   photos_bp, ledger_bp, schedules_bp, dashboard_bp, wall_bp, scanner_bp, pwa_bp,
-                  health_bp, recurrence_bp)
+                  health_bp, recurrence_bp, notices_bp)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
 

@@ -112,6 +112,11 @@ MATRIX = [
     ("GET", "/displays", MANAGE, 200),
     ("POST", "/displays/999/revoke", MANAGE, 404),
     ("GET", "/dashboard", DASHBOARD, 200),
+    # An empty reassign form is refused beside its department field.
+    ("POST", "/hazards/{number}/reassign", MANAGE, 400),
+    ("GET", "/admin/escalation", ADMIN, 200),
+    ("POST", "/admin/escalation", ADMIN, 400),  # no days given
+    ("POST", "/account/digest", ALL, 303),  # switching it off is anyone's to do
 ]
 
 

@@ -2,11 +2,14 @@
 
 from flask import request
 from flask.views import MethodView
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import Blueprint, abort
 
 from app.api import schemas
 from app.api.errors import refuse
+from app.api.problems import problem
+from app.auth.models import Department
 from app.common.errors import DomainError
 from app.common.permissions import require_api
 from app.common.time import local_today
@@ -91,5 +94,30 @@ class ReviewView(MethodView):
         except DomainError as e:
             db.session.rollback()
             refuse(e, "hazard.review_not_allowed", forbidden="hazard.review_forbidden")
+        db.session.commit()
+        return _detail(number)
+
+
+@blp.route("/<number>/reassign")
+class ReassignView(MethodView):
+    @require_api("hazards.manage")
+    @blp.arguments(schemas.ReassignIn)
+    @blp.response(200, schemas.HazardDetail)
+    def post(self, data, number):
+        """改派: hand the open card to another department and person, with a reason; the
+        event (action reassign) records the old and the new, and both are told."""
+        hazard = queries.get_visible_hazard(current_user, number, for_update=True)
+        department = db.session.get(Department, data["department_id"])
+        if department is None:
+            message = _("Choose a department from the list.")
+            problem("validation.invalid_fields", message=message,
+                    errors={"department_id": [message]})
+        try:
+            workflow.reassign(hazard, actor=current_user, department=department,
+                              responsible=responsible_from(data["responsible_id"]),
+                              reason=data["reason"])
+        except DomainError as e:
+            db.session.rollback()
+            refuse(e, "hazard.move_not_allowed", forbidden="hazard.move_forbidden")
         db.session.commit()
         return _detail(number)

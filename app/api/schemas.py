@@ -16,6 +16,7 @@ from app.common.vocab import (
     ITEM_KINDS,
     OUTCOMES,
 )
+from app.hazards.escalation import escalation_of
 
 ID_RANGE = validate.Range(min=1, max=MAX_ID)
 # A reading a person types; beyond this it is a slip of the thumb, not a measurement.
@@ -301,9 +302,13 @@ class Event(Schema):
     action = fields.String()
     from_status = fields.String(allow_none=True)
     to_status = fields.String()
-    actor = fields.Nested(Person)
+    actor = fields.Nested(Person, allow_none=True, metadata={
+        "description": "null for an event SafeRound made by itself (action supervise)."})
     at = UTCTime()
     note = fields.String()
+    data = fields.Dict(metadata={"description": (
+        "What the event recorded, as hashed into the chain; a reassign event holds "
+        "department_id and responsible_id as [old, new], its note the reason.")})
     photos = fields.List(fields.Nested(PhotoOut))
 
 
@@ -322,6 +327,15 @@ class Review(Schema):
     training = fields.Function(lambda e: e.data.get("training"))
     by = fields.Nested(Person, attribute="actor")
     at = UTCTime()
+class EscalationOut(Schema):
+    """Where a card stands on the escalation ladder (督办)."""
+
+    step = fields.Integer(metadata={"description": "0 (not overdue) to 3 (hospital leadership)."})
+    reached_on = fields.Date(allow_none=True, metadata={
+        "description": "The day the step was reached, counted from the present deadline."})
+    supervised = fields.Function(lambda e: e.supervised_at is not None)
+    supervised_at = UTCTime(allow_none=True, metadata={
+        "description": "Since when the open card is supervised (督办); null when it is not."})
 
 
 class Hazard(Schema):
@@ -342,6 +356,7 @@ class Hazard(Schema):
                                                         "recurrence window."})
     recurs_of = fields.Function(_recurs_of, metadata={
         "description": "Numbers of the earlier cards this one recurs, oldest first."})
+    escalation = fields.Function(lambda h: EscalationOut().dump(escalation_of(h)))
 
 
 class HazardRow(Hazard):
@@ -405,6 +420,13 @@ class MoveIn(Schema):
     reason = fields.String(load_default=None, allow_none=True,
                            validate=validate.OneOf(list(CANCEL_REASONS)))
     photos = fields.List(fields.UUID(), load_default=list, validate=validate.Length(max=20))
+
+
+class ReassignIn(Schema):
+    department_id = fields.Integer(required=True, validate=ID_RANGE)
+    responsible_id = fields.Integer(load_default=None, allow_none=True, validate=ID_RANGE,
+                                    metadata={"description": "null: the department as a whole."})
+    reason = fields.String(required=True, validate=api_text_length())
 
 
 class Wall(Schema):

@@ -4,7 +4,7 @@ from datetime import datetime
 
 from flask import current_app
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -71,6 +71,9 @@ class User(UserMixin, db.Model):
     locked_until: Mapped[datetime | None]
     # 外观: "auto" follows the phone's light or dark setting; "light" and "dark" override it.
     theme: Mapped[str] = mapped_column(String(8), default="auto")
+    # A manager's choice: one daily email of everything overdue and due soon, instead of one
+    # message per card (app/notices/digest.py).
+    daily_digest: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
 
     department: Mapped[Department | None] = relationship(back_populates="users")
 

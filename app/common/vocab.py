@@ -65,6 +65,8 @@ EVENT_LABELS = {  # the timeline of a hazard card
     "extension_approved": _l("Extension approved"),
     "extension_refused": _l("Extension refused"),
     "review": _l("Four-don'ts review filed"),  # 四不放过
+    "reassign": _l("Reassigned"),  # 改派
+    "supervise": _l("Supervised: escalated to hospital leadership"),  # 督办
 }
 EXTENSION_STATUSES = {
     "pending": _l("Waiting for a decision"),

@@ -128,6 +128,12 @@ class DecisionForm(FlaskForm):
     note = TextAreaField(validators=[text_length()], filters=TEXT_FILTERS)
 
 
+class ReassignForm(FlaskForm):
+    department_id = StringField()
+    responsible_id = StringField()
+    reason = TextAreaField(validators=[text_length()], filters=TEXT_FILTERS)
+
+
 class AmendForm(FlaskForm):
     level = StringField()
     description = TextAreaField(validators=[text_length()], filters=TEXT_FILTERS)

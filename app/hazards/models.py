@@ -77,6 +77,9 @@ class Hazard(db.Model):
     # 重复隐患: the same checklist item failed again at the same place within the recurrence
     # window while an earlier card for it was open or recently closed (set when reported).
     recurring: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
+    # 督办: when the escalation ladder reached hospital leadership (app/hazards/escalation.py);
+    # kept through extensions, cleared when the card is closed or cancelled.
+    supervised_at: Mapped[datetime | None]
 
     location: Mapped[Location] = relationship()
     item_result: Mapped[ItemResult | None] = relationship()
@@ -105,6 +108,11 @@ class Hazard(db.Model):
             & cls.status.in_(OPEN_HAZARD_STATUSES)
         )
 
+    @property
+    def is_supervised(self) -> bool:
+        """Under supervision (督办): the ladder reached leadership and the card is still open."""
+        return self.supervised_at is not None and self.status in OPEN_HAZARD_STATUSES
+
     def __repr__(self) -> str:
         return f"<Hazard {self.number} {self.status}>"
 
@@ -124,7 +132,8 @@ class HazardEvent(db.Model):
     action: Mapped[str] = mapped_column(String(30))
     from_status: Mapped[str | None] = mapped_column(String(24))
     to_status: Mapped[str] = mapped_column(String(24))
-    actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # None for an event SafeRound made by itself (the supervised mark), not a person.
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     at: Mapped[datetime] = mapped_column(default=utcnow)
     note: Mapped[str] = mapped_column(Text, default="")
     data: Mapped[dict] = mapped_column(JSON, default=dict)
@@ -132,7 +141,7 @@ class HazardEvent(db.Model):
     hash: Mapped[str] = mapped_column(String(64))
 
     hazard: Mapped[Hazard] = relationship(back_populates="events")
-    actor: Mapped[User] = relationship()
+    actor: Mapped[User | None] = relationship()
     photos: Mapped[list[Photo]] = relationship(foreign_keys=[Photo.hazard_event_id])
 
 

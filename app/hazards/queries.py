@@ -3,11 +3,12 @@
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from werkzeug.exceptions import NotFound
 
-from app.auth.models import User
+from app.auth.models import Department, User
 from app.auth.queries import departments
 from app.common.forms import record_id
 from app.common.pages import Page, paginate
@@ -237,3 +238,48 @@ def responsible_candidates(hazard: Hazard) -> list[User]:
             (User.role == "dept_lead") & (User.department_id == hazard.department_id),
             User.role.in_(("manager", "admin"))))
         .order_by(User.role != "dept_lead", User.role, User.full_name)))
+
+
+@dataclass
+class ReassignChoices:
+    """The reassign form's lists: active departments, and who may answer for a card, grouped
+    under their department (managers apart)."""
+
+    departments: list
+    people: list[tuple[str, list[User]]]
+
+
+def reassign_choices() -> ReassignChoices:
+    active = departments()
+    people = list(db.session.scalars(
+        select(User).where(User.active, User.role.in_(("dept_lead", "manager", "admin")))
+        .order_by(User.full_name)))
+    groups = [(d.name, [u for u in people if u.role == "dept_lead" and u.department_id == d.id])
+              for d in active]
+    managers = [u for u in people if u.role != "dept_lead"]
+    groups = [group for group in groups if group[1]]
+    if managers:
+        groups.append((_("Safety managers"), managers))
+    return ReassignChoices(active, groups)
+
+
+class EventNames:
+    """Department and person names for the ids reassign events hold, read in two queries."""
+
+    def __init__(self, events):
+        dept_ids, user_ids = set(), set()
+        for event in events:
+            if event.action == "reassign":
+                dept_ids.update(i for i in event.data.get("department_id", ()) if i)
+                user_ids.update(i for i in event.data.get("responsible_id", ()) if i)
+        self._departments = {d.id: d.name for d in db.session.scalars(
+            select(Department).where(Department.id.in_(dept_ids)))} if dept_ids else {}
+        self._people = {u.id: u.full_name for u in db.session.scalars(
+            select(User).where(User.id.in_(user_ids)))} if user_ids else {}
+
+    def department(self, department_id) -> str:
+        return self._departments.get(department_id, "—")
+
+    def person(self, user_id) -> str:
+        return self._people.get(user_id, "—")
+

@@ -16,6 +16,7 @@ from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
 
+from app.auth.models import Department
 from app.common import qr
 from app.common.errors import DomainError
 from app.common.forms import record_id, refusal, safe_next, undo_refused
@@ -23,7 +24,7 @@ from app.common.permissions import require
 from app.common.time import local_today, utcnow
 from app.common.urls import public_url
 from app.extensions import db
-from app.hazards import queries, workflow
+from app.hazards import escalation, queries, workflow
 from app.hazards.forms import (
     AmendForm,
     DecisionForm,
@@ -31,6 +32,7 @@ from app.hazards.forms import (
     MoveForm,
     MovePhotos,
     PlanForm,
+    ReassignForm,
     ReportForm,
     move_form_key,
     parse_date,
@@ -84,6 +86,10 @@ def render_card(number: str, *, error: DomainError | None = None, action: str | 
         may_extend=pending is None and workflow.may_request_extension(hazard, current_user),
         may_decide=pending is not None and workflow.may_decide_extension(hazard, current_user),
         may_amend=workflow.may_amend(hazard, current_user),
+        may_reassign=workflow.may_reassign(hazard, current_user),
+        reassign=queries.reassign_choices() if workflow.may_reassign(hazard, current_user)
+        else None,
+        escalated=escalation.escalation_of(hazard), names=queries.EventNames(hazard.events),
         candidates=queries.responsible_candidates(hazard) if hazard.status == "reported" else [],
         complete=workflow.is_complete_commitments(hazard),
         error=error, action=action, values=request.form if error else {}, kept=kept,
@@ -203,6 +209,31 @@ def decide_extension(number, extension_id):
     flash(_("Extension approved: the new deadline is %(day)s.",
             day=extension.requested_deadline_on.isoformat()) if decision == "approve"
           else _("Extension refused: the deadline stays."), "success")
+    return redirect(url_for(".show", number=number), 303)
+
+
+@bp.post("/<number>/reassign")
+@require("hazards.manage")
+def reassign(number):
+    """改派: another department or person answers for the open card, with a reason."""
+    hazard = queries.get_visible_hazard(current_user, number, for_update=True)
+    form = ReassignForm()
+    try:
+        if not form.validate():
+            raise refusal(form)
+        text = (form.department_id.data or "").strip()
+        department = (db.session.get(Department, int(text))
+                      if text.isdigit() and len(text) < 10 else None)
+        if department is None:
+            raise DomainError(_("Choose a department from the list."), "department_id")
+        workflow.reassign(hazard, actor=current_user, department=department,
+                          responsible=responsible_from(form.responsible_id.data),
+                          reason=form.reason.data or "")
+    except DomainError as e:
+        return _refused(number, e, "reassign")
+    db.session.commit()
+    flash(_("%(number)s reassigned to %(department)s.", number=number,
+            department=hazard.department.name), "success")
     return redirect(url_for(".show", number=number), 303)
 
 

@@ -98,7 +98,7 @@ def _append_event(hazard, action, actor, *, from_status, note="", data=None, at=
         action=action,
         from_status=from_status,
         to_status=hazard.status,
-        actor_id=actor.id,
+        actor_id=actor.id if actor is not None else None,  # None: SafeRound itself
         at=at or utcnow(),
         note=note,
         data=data,
@@ -302,6 +302,9 @@ def apply(hazard: Hazard, action: str, *, actor, note: str = "", at: datetime | 
         withdrawn = _refuse_pending_extension(hazard, actor, at)
         if withdrawn is not None:
             data["extension_refused"] = withdrawn.id
+        if hazard.supervised_at is not None:  # supervision (督办) ends with the card
+            data["supervised_since"] = hazard.supervised_at.isoformat(timespec="seconds")
+            hazard.supervised_at = None
     from_status = hazard.status
     hazard.status = move.target
     closes = move.target == "closed"
@@ -522,5 +525,58 @@ def review(hazard: Hazard, *, actor, cause: str, responsibility: str, measures: 
     if last is not None and all(last.data.get(f) == v for f, v in texts.items()):
         return None
     event = _append_event(hazard, "review", actor, from_status=hazard.status, data=texts, at=at)
+    db.session.flush()
+    return event
+
+
+def may_reassign(hazard: Hazard, actor) -> bool:
+    """Whether `actor` may change the card's responsible department and person now."""
+    return (hazard.status in OPEN_HAZARD_STATUSES and can(actor, "hazards.manage")
+            and sees_department(actor, hazard.department_id))
+
+
+def reassign(hazard: Hazard, *, actor, department, responsible, reason: str,
+             at: datetime | None = None) -> HazardEvent:
+    """A manager hands an open card to another department or person (改派), with a reason."""
+    if hazard.status not in OPEN_HAZARD_STATUSES:
+        raise DomainError(_("Only an open card can be reassigned."))
+    if not may_reassign(hazard, actor) or not sees_department(actor, department.id):
+        raise DomainError(_("Only a safety manager can reassign a card."), forbidden=True)
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Give a reason."), "reason")
+    if not department.is_active:
+        raise DomainError(_("Choose an active department."), "department_id")
+    if responsible is None and hazard.level == "major":
+        raise DomainError(_("A major hazard needs a named responsible person."), "responsible_id")
+    if responsible is not None and not (
+        responsible.active and can(responsible, "hazards.rectify")
+        and (sees_all_departments(responsible) or responsible.department_id == department.id)
+    ):
+        raise DomainError(_("The responsible person must be an active safety lead of the "
+                            "new department, or a manager."), "responsible_id")
+    new_responsible_id = responsible.id if responsible is not None else None
+    if department.id == hazard.department_id and new_responsible_id == hazard.responsible_id:
+        raise DomainError(_("Choose another department or person: this is who has it now."),
+                          "responsible_id")
+    data = {"department_id": [hazard.department_id, department.id],
+            "responsible_id": [hazard.responsible_id, new_responsible_id]}
+    hazard.department_id, hazard.responsible_id = department.id, new_responsible_id
+    hazard.department, hazard.responsible = department, responsible
+    event = _append_event(hazard, "reassign", actor, from_status=hazard.status, note=reason,
+                          data=data, at=at)
+    db.session.flush()
+    return event
+
+
+def supervise(hazard: Hazard, *, at: datetime, days_overdue: int) -> HazardEvent | None:
+    """Mark an overdue card supervised (督办) when the escalation ladder reaches hospital
+    leadership: an event SafeRound makes by itself (no person as actor). Once per open card."""
+    if hazard.supervised_at is not None or hazard.status not in OPEN_HAZARD_STATUSES:
+        return None
+    hazard.supervised_at = at
+    event = _append_event(hazard, "supervise", None, from_status=hazard.status, at=at,
+                          data={"deadline_on": hazard.deadline_on.isoformat(),
+                                "days_overdue": days_overdue})
     db.session.flush()
     return event

@@ -23,7 +23,7 @@ from app.common.vocab import (
     RISK_SHORT,
 )
 from app.extensions import db
-from app.hazards.models import Hazard
+from app.hazards.models import Hazard, HazardEvent
 from app.inspections.models import Inspection, ItemResult
 from app.locations.models import Location
 from app.recurrence.queries import recurs_numbers
@@ -89,6 +89,8 @@ HAZARD_COLUMNS = (
     Column(_l("Status"), 14),
     Column(_l("Days overdue"), 10, "integer"),
     Column(_l("Recurring"), 22),  # 重复隐患: "yes" and the earlier cards' numbers
+    Column(_l("Reassigned: last reason"), 30),  # 改派
+    Column(_l("Supervised (督办) on"), 12, "date"),
 )
 
 INSPECTION_COLUMNS = (
@@ -159,6 +161,14 @@ def hazard_ledger(user, period: Period, *, department_id: int | None = None,
     today = today or local_today()
     responsible, verifier = aliased(User), aliased(User)
     start, end = period.utc_bounds()
+    # Correlated, so the ledger stays one query: the last reassignment's reason, and when
+    # the ladder last made the card supervised (kept after it closed: the ledger is history).
+    reassigned = (select(HazardEvent.note)
+                  .where(HazardEvent.hazard_id == Hazard.id, HazardEvent.action == "reassign")
+                  .order_by(HazardEvent.seq.desc()).limit(1).scalar_subquery())
+    supervised = (select(func.max(HazardEvent.at))
+                  .where(HazardEvent.hazard_id == Hazard.id, HazardEvent.action == "supervise")
+                  .scalar_subquery())
     query = (
         select(Hazard.number, Hazard.found_at, Inspection.kind, Location.code,
                _localized(Location.name_zh, Location.name_en), Hazard.description,
@@ -167,7 +177,7 @@ def hazard_ledger(user, period: Period, *, department_id: int | None = None,
                Hazard.measures, Hazard.funds_yuan, Hazard.deadline_on, Hazard.interim_controls,
                Hazard.rectified_at, verifier.full_name, Hazard.verified_at, Hazard.status,
                Hazard.rectified_on_site, Hazard.cancel_reason, Hazard.closed_at,
-               Hazard.id, Hazard.recurring)
+               Hazard.id, Hazard.recurring, reassigned, supervised)
         .join(Location, Hazard.location_id == Location.id)
         .join(Department, Hazard.department_id == Department.id)
         .outerjoin(responsible, Hazard.responsible_id == responsible.id)
@@ -192,7 +202,7 @@ def hazard_ledger(user, period: Period, *, department_id: int | None = None,
     for (number, found_at, kind, code, location, description, category, level, risk,
          department, responsible_name, measures, funds, deadline_on, interim, rectified_at,
          verifier_name, verified_at, status, on_site, cancel_reason,
-         closed_at, hazard_id, recurring) in found:
+         closed_at, hazard_id, recurring, reassign_reason, supervised_at) in found:
         closed_on = _local_date(closed_at)
         if status == "closed":
             result = on_the_spot if on_site else struck_off
@@ -207,6 +217,7 @@ def hazard_ledger(user, period: Period, *, department_id: int | None = None,
             _local_date(rectified_at), verifier_name, _local_date(verified_at), result,
             closed_on, statuses[status], days_overdue(status, deadline_on, closed_on, today),
             recurring_cell(recurring, recurs.get(hazard_id, ())),
+            reassign_reason, _local_date(supervised_at),
         ))
     return rows
 

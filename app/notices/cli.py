@@ -20,11 +20,17 @@ def notify_command(dry_run):
     click.echo(f"Email: {summary.email or 'off (SMTP_HOST is unset)'}.")
     click.echo(f"Webhook: {summary.webhook or 'off (NOTIFY_WEBHOOK_URL is unset)'}.")
     if dry_run:
+        for number in summary.supervised:
+            click.echo(f"would mark supervised (督办): {number}")
+        for what, number, recipients in summary.dues:
+            click.echo(f"due {what} {number or '-'} to {', '.join(recipients) or 'nobody'}")
         for kind, key, channel, recipient, subject in summary.planned:
             click.echo(f"would send {kind} {key} by {channel} to {recipient}: {subject}")
         click.echo(f"Dry run: {len(summary.planned)} to send, {summary.deferred} over the "
                    "robot's per-run limit; nothing sent or recorded.")
     else:
+        for number in summary.supervised:
+            click.echo(f"Marked supervised (督办): {number}")
         click.echo(f"Sent {summary.sent}, failed {summary.failed}, left for the next run "
                    f"{summary.deferred}.")
     for error in summary.errors:

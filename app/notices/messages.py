@@ -9,7 +9,8 @@ from app.common.i18n import is_english
 from app.common.time import to_local
 from app.common.urls import public_url
 from app.common.vocab import HAZARD_LEVELS, HAZARD_STATUSES
-from app.notices.queries import Due
+from app.hazards.escalation import STEP_LABELS
+from app.notices.queries import DUE_SOON_DAYS, Due
 
 # A user-written description is cut here: a chat message is a pointer to the card, not the card.
 DESCRIPTION_CHARS = 200
@@ -43,6 +44,8 @@ def hazard_link(number: str) -> str:
 def compose(due: Due, locale: str) -> Message:
     """The message for `due` in `locale` (zh_Hans or en)."""
     with force_locale(locale):
+        if due.kind == "digest":
+            return _digest(due)
         hazard = due.hazard
         title, intro = _headline(due)
         return Message(
@@ -72,12 +75,54 @@ def _headline(due: Due) -> tuple[str, str]:
         return (_("Hazard reopened: %(number)s", number=number),
                 _("A safety manager reopened this closed hazard; it is back in rectification "
                   "with a new deadline."))
+    if due.kind == "reassigned_to":
+        return (_("Hazard reassigned to you: %(number)s", number=number),
+                _("A safety manager reassigned this hazard to you or your department for "
+                  "rectification."))
+    if due.kind == "reassigned_from":
+        return (_("Hazard reassigned to others: %(number)s", number=number),
+                _("A safety manager handed this hazard to another department or person; you "
+                  "no longer rectify it."))
     deadline = due.hazard.deadline_on.isoformat()
     if due.kind == "due_soon":
         return (_("Rectification due on %(day)s: %(number)s", day=deadline, number=number),
                 _("The rectification deadline is near."))
+    if due.step >= 3:
+        return (_("Supervised (督办), escalated to hospital leadership: %(number)s",
+                  number=number),
+                _("The rectification is long overdue. It is now supervised by the hospital "
+                  "leadership until the card is closed."))
+    if due.step == 2:
+        return (_("Rectification overdue, escalated to the safety managers: %(number)s",
+                  number=number),
+                _("The rectification deadline has passed and the hazard is still open; the "
+                  "safety managers are now told too."))
     return (_("Rectification overdue: %(number)s", number=number),
             _("The rectification deadline has passed and the hazard is still open."))
+
+
+def _digest(due: Due) -> Message:
+    """One manager's daily digest: every card overdue or due within two days, one a line."""
+    overdue = sum(1 for _hazard, late in due.items if late is not None)
+    soon = len(due.items) - overdue
+    facts, supervised_label = [], _("Supervised (督办)")
+    for hazard, late in due.items:
+        when = (_("overdue by %(n)d days", n=late) if late is not None
+                else _("due on %(day)s", day=hazard.deadline_on.isoformat()))
+        supervised = f" · {supervised_label}" if hazard.is_supervised else ""
+        facts.append(f"{hazard.number} · {hazard.location.name} · {hazard.department.name} · "
+                     f"{when}{supervised}")
+    return Message(
+        title=_("Daily digest for %(day)s: %(overdue)d overdue, %(soon)d due soon",
+                day=due.today.isoformat(), overdue=overdue, soon=soon),
+        intro=_("Every hazard overdue or due within %(n)d days, as you asked on your account "
+                "page instead of one message per card.", n=DUE_SOON_DAYS),
+        facts=tuple(facts),
+        link=public_url("/hazards/?status=open"),
+        link_label=_("Open the hazard list"),
+        app_name=_("SafeRound"),
+        footer=_("Sent automatically by SafeRound; replies to this message are not read."),
+    )
 
 
 def _facts(due: Due) -> list[tuple[str, str]]:
@@ -93,7 +138,8 @@ def _facts(due: Due) -> list[tuple[str, str]]:
     description = " ".join(hazard.description.split())
     if len(description) > DESCRIPTION_CHARS:
         description = description[:DESCRIPTION_CHARS - 1] + "…"
-    note = due.event.note if due.event is not None and due.kind in ("rejected", "reopened") else ""
+    note = due.event.note if due.event is not None and due.kind in (
+        "rejected", "reopened", "reassigned_to", "reassigned_from") else ""
     return [
         (_("Hazard card"), hazard.number),
         (_("Level"), str(HAZARD_LEVELS[hazard.level])),
@@ -104,6 +150,8 @@ def _facts(due: Due) -> list[tuple[str, str]]:
         (_("Found at"), to_local(hazard.found_at).strftime("%Y-%m-%d %H:%M")),
         (_("Deadline"), deadline),
         (_("Responsible person"), hazard.responsible.full_name if hazard.responsible else ""),
+        (_("Escalation"), _("step %(step)d: %(who)s", step=due.step,
+                            who=STEP_LABELS[due.step]) if due.step else ""),
         (_("Note"), " ".join(note.split())),
     ]
 

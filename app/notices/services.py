@@ -23,11 +23,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from app.common.time import utcnow
+from app.common.errors import DomainError
+from app.common.permissions import can
+from app.common.time import local_today, utcnow
 from app.extensions import db
+from app.hazards import escalation
 from app.notices.channels import ChannelError, SmtpChannel, WebhookChannel
 from app.notices.messages import Message, compose
 from app.notices.models import Notice
@@ -69,8 +73,13 @@ class Summary:
     without_email: set[str] = field(default_factory=set)
     # Keys of notices with nobody to tell (no responsible person, no safety lead, no manager).
     unaddressed: list[str] = field(default_factory=list)
-    # In a dry run: what would go out, as (kind, key, channel, recipient, subject).
+    # In a dry run: what would go out, as (kind or ladder step, key, channel, recipient,
+    # subject).
     planned: list[tuple[str, str, str, str, str]] = field(default_factory=list)
+    # Each notice due, whatever the channels: (kind or ladder step, card, recipients' names).
+    dues: list[tuple[str, str, list[str]]] = field(default_factory=list)
+    # Cards marked supervised (督办) by this run (a dry run: that would be).
+    supervised: list[str] = field(default_factory=list)
 
 
 def send_due_notices(now: datetime | None = None, *, dry_run: bool = False) -> Summary:
@@ -83,7 +92,16 @@ def send_due_notices(now: datetime | None = None, *, dry_run: bool = False) -> S
     email, webhook = SmtpChannel.from_config(config), WebhookChannel.from_config(config)
     summary = Summary(email=email.describe() if email else None,
                       webhook=webhook.describe() if webhook else None)
-    outgoing = _plan(due_notices(now), email is not None, webhook is not None, summary)
+    # The ladder's top marks cards supervised (督办) before the notices are read.
+    if dry_run:
+        summary.supervised = [hazard.number for hazard, _late in
+                              escalation.cards_to_supervise(local_today(now))]
+    else:
+        summary.supervised = [hazard.number for hazard in escalation.supervise_due(now)]
+    dues = due_notices(now)
+    summary.dues = [(what(due), due.number, [user.username for user in due.recipients])
+                    for due in dues]
+    outgoing = _plan(dues, email is not None, webhook is not None, summary)
     existing = _existing(outgoing)
     webhook_budget = config["NOTIFY_WEBHOOK_MAX_PER_RUN"]
     messages: dict[tuple[str, str], Message] = {}
@@ -100,7 +118,7 @@ def send_due_notices(now: datetime | None = None, *, dry_run: bool = False) -> S
                 messages[item.due.key, item.locale] = compose(item.due, item.locale)
             message = messages[item.due.key, item.locale]
             if dry_run:
-                summary.planned.append((item.due.kind, item.due.key, item.channel,
+                summary.planned.append((what(item.due), item.due.key, item.channel,
                                         item.recipient, message.subject))
                 continue
             # The clock moves on while a long run sends: stamp rows with the time they happen.
@@ -125,6 +143,13 @@ def send_due_notices(now: datetime | None = None, *, dry_run: bool = False) -> S
     return summary
 
 
+def what(due: Due) -> str:
+    """A notice's kind as `flask notify` names it: "overdue step 2 (the safety managers)"."""
+    if due.kind == "overdue":
+        return f"overdue step {due.step} ({escalation.STEP_NAMES[due.step]})"
+    return due.kind
+
+
 def _plan(dues: list[Due], email_on: bool, webhook_on: bool, summary: Summary) -> list[Outgoing]:
     """Each notice as messages: an email to each recipient with an address, one to the robot."""
     config = current_app.config
@@ -142,7 +167,7 @@ def _plan(dues: list[Due], email_on: bool, webhook_on: bool, summary: Summary) -
                     addresses.add(address.lower())
                     outgoing.append(Outgoing(due, "email", address,
                                              user.locale or config["BABEL_DEFAULT_LOCALE"]))
-        if webhook_on:
+        if webhook_on and due.hazard is not None:  # a digest is one person's email
             outgoing.append(Outgoing(due, "webhook", WEBHOOK_RECIPIENT,
                                      config["NOTIFY_WEBHOOK_LOCALE"]))
     return outgoing
@@ -174,7 +199,9 @@ def _claim(item: Outgoing, notice: Notice | None, at: datetime) -> Notice | None
     """Take the row for this message, committed, or None if another run holds it."""
     if notice is None:
         notice = Notice(key=item.due.key, kind=item.due.kind, channel=item.channel,
-                        recipient=item.recipient, hazard_id=item.due.hazard.id, state="claimed",
+                        recipient=item.recipient,
+                        hazard_id=item.due.hazard.id if item.due.hazard else None,
+                        state="claimed",
                         attempts=0, error="", created_at=at)
         db.session.add(notice)
         try:
@@ -213,3 +240,12 @@ def _finish(notice: Notice, at: datetime, *, summary: Summary, error: str | None
         if notice.attempts >= current_app.config["NOTIFY_MAX_ATTEMPTS"]:
             summary.given_up += 1
     db.session.commit()
+
+
+def choose_daily_digest(user, on: bool) -> None:
+    """A manager's choice: one daily digest email instead of a message per overdue or
+    due-soon card. Only those who manage hazards may take it."""
+    if on and not can(user, "hazards.manage"):
+        raise DomainError(_("Only safety managers can choose the daily digest."), "daily_digest")
+    user.daily_digest = on
+    db.session.flush()

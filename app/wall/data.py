@@ -59,7 +59,8 @@ def _overdue(today) -> list[dict]:
     responsible = aliased(User)
     rows = db.session.execute(
         select(Hazard.id, Hazard.number, Hazard.level, Hazard.deadline_on, Hazard.description,
-               Hazard.item_result_id, Location.code, Location.name_zh, Location.name_en,
+               Hazard.item_result_id, Hazard.supervised_at, Location.code, Location.name_zh,
+               Location.name_en,
                Department.name_zh.label("dept_zh"), Department.name_en.label("dept_en"),
                responsible.full_name)
         .join(Location, Location.id == Hazard.location_id)
@@ -81,6 +82,7 @@ def _overdue(today) -> list[dict]:
         "days": (today - row.deadline_on).days,
         "responsible": row.full_name,
         "thumb": thumbs.get(row.id),
+        "supervised": row.supervised_at is not None,  # 督办: the ladder reached leadership
     } for row in rows]
 
 

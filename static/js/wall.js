@@ -61,9 +61,13 @@
     const days = el("span", "hz-days");
     const [before, after] = config.text.days[plural.select(h.days) === "one" ? "one" : "other"].split("{n}");
     days.append(before, el("b", null, String(h.days)), after);
+    const title = el("span", "hz-title");
+    // 督办: a word, not only a colour, so it reads from across the room and in grey.
+    if (h.supervised) title.append(el("b", "hz-supervised", config.text.supervised), " ");
+    title.append(h.title);
     row.append(
       el("span", "hz-place", h.location),
-      el("span", "hz-title", h.title),
+      title,
       el("span", "hz-level", config.text.levels[h.level] || h.level_label),
       el("span", "hz-dept", h.department),
       days,

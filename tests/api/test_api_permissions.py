@@ -46,6 +46,7 @@ MATRIX = [
     ("POST", "/api/v1/hazards/{number}/moves/start", PERFORM, 409),
     ("POST", "/api/v1/hazards/{number}/review", RECTIFY, 422),
     ("GET", "/api/v1/wall", DASHBOARD, 200),
+    ("POST", "/api/v1/hazards/{number}/reassign", {"admin", "manager"}, 422),  # no reason
 ]
 
 

@@ -102,3 +102,73 @@ def test_wall_figures_for_the_dashboards_readers(client, api_user):
     _viewer, headers = api_user("viewer")
     response = client.get("/api/v1/wall", headers=headers)
     assert response.json["counts"]["open"] == 1
+
+
+def test_a_manager_reassigns_a_card_and_the_event_holds_old_and_new(client, api_user):
+    from tests.factories import make_department
+
+    hazard = make_hazard("rectifying")
+    old_department = hazard.department_id
+    department = make_department()
+    lead = make_user("dept_lead", department=department)
+    db.session.commit()
+    _manager, headers = api_user("manager")
+    response = client.post(f"/api/v1/hazards/{hazard.number}/reassign", headers=headers,
+                           json={"department_id": department.id, "responsible_id": lead.id,
+                                 "reason": "归口错误"})
+    assert response.status_code == 200, response.json
+    assert response.json["department"]["id"] == department.id
+    event = response.json["events"][-1]
+    assert (event["action"], event["note"]) == ("reassign", "归口错误")
+    assert event["data"]["department_id"] == [old_department, department.id]
+
+
+def test_reassigning_without_a_reason_names_the_field(client, api_user):
+    from tests.factories import make_department
+
+    hazard = make_hazard("rectifying")
+    department = make_department()
+    db.session.commit()
+    _manager, headers = api_user("manager")
+    response = client.post(f"/api/v1/hazards/{hazard.number}/reassign", headers=headers,
+                           json={"department_id": department.id, "reason": " "})
+    assert response.status_code == 422 and "reason" in response.json["errors"]
+
+
+def test_an_unknown_department_is_refused_by_field(client, api_user):
+    hazard = make_hazard("rectifying")
+    db.session.commit()
+    _manager, headers = api_user("manager")
+    response = client.post(f"/api/v1/hazards/{hazard.number}/reassign", headers=headers,
+                           json={"department_id": 99999, "reason": "x"})
+    assert response.status_code == 422 and "department_id" in response.json["errors"]
+
+
+def test_a_lead_may_not_reassign(client, api_user):
+    hazard = make_hazard("rectifying")
+    db.session.commit()
+    _lead, headers = api_user("dept_lead", department=hazard.department)
+    response = client.post(f"/api/v1/hazards/{hazard.number}/reassign", headers=headers,
+                           json={"department_id": hazard.department_id, "reason": "x"})
+    assert response.status_code == 403
+
+
+def test_a_card_carries_its_escalation_state(client, api_user):
+    from datetime import timedelta
+
+    from app.common.time import local_today, utcnow
+    from app.notices.services import send_due_notices
+
+    hazard = make_hazard("rectifying")
+    hazard.deadline_on = local_today() - timedelta(days=8)
+    db.session.commit()
+    send_due_notices()
+    _viewer, headers = api_user("viewer")
+    card = client.get(f"/api/v1/hazards/{hazard.number}", headers=headers).json
+    assert card["escalation"]["step"] == 3 and card["escalation"]["supervised"] is True
+    assert card["escalation"]["reached_on"] == (hazard.deadline_on + timedelta(days=7)).isoformat()
+    assert card["escalation"]["supervised_at"].startswith(utcnow().date().isoformat()[:7])
+    supervise = card["events"][-1]
+    assert supervise["action"] == "supervise" and supervise["actor"] is None
+    listed = client.get("/api/v1/hazards", headers=headers).json["items"][0]
+    assert listed["escalation"]["supervised"] is True

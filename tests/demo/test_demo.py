@@ -77,3 +77,19 @@ def test_demo_has_recurring_hazards_with_reviews(app):
     assert closed and all(current_review(c) is not None for c in closed)
     assert any(c.status == "awaiting_verification" and current_review(c) is None
                for c in cards)
+
+
+def test_demo_shows_a_reassigned_card_and_a_supervised_one(app):
+    from app.hazards import escalation
+
+    load_demo(log=lambda _: None)
+    reassign = db.session.scalar(select(models.HazardEvent).where(
+        models.HazardEvent.action == "reassign"))
+    assert reassign is not None and reassign.note
+    supervised = db.session.scalars(select(models.Hazard).where(
+        models.Hazard.supervised_at.is_not(None))).all()
+    assert supervised and all(h.is_supervised for h in supervised)
+    viewer = db.session.scalar(select(models.User).where(models.User.username == "viewer"))
+    assert escalation.leader_ids() == [viewer.id]
+    for hazard in (reassign.hazard, supervised[0]):
+        assert all(e.hash == event_hash(hazard.number, e) for e in hazard.events)

@@ -97,25 +97,49 @@ def test_xlsx_ledger_matches_the_database_row_for_row(client, login, ward, hazar
         [h["late"].number, date(2026, 10, 1), "Reported directly", place, "隐患1", None,
          "General hazard", "Orange", department, None, None, None, date(2026, 10, 8), None,
          date(2026, 10, 20), "李强", date(2026, 10, 21), "Passed, struck off",
-         date(2026, 10, 21), "Closed", 13, None],
+         date(2026, 10, 21), "Closed", 13, None, None, None],
         [h["overdue"].number, date(2026, 10, 3), "Reported directly", place, "隐患3", None,
          "Major hazard", "Orange", department, "王敏", None, None, date(2026, 11, 2), None,
-         None, None, None, None, None, "Assigned", (today - date(2026, 11, 2)).days, None],
+         None, None, None, None, None, "Assigned", (today - date(2026, 11, 2)).days,
+         None, None, None],
         [h["on_the_spot"].number, date(2026, 10, 5), "Reported directly", place, "隐患5", None,
          "General hazard", "Orange", department, None, None, None, None, None,
          date(2026, 10, 5), None, None, "Rectified on the spot", date(2026, 10, 5), "Closed", 0,
-         None],
+         None, None, None],
         [h["cancelled"].number, date(2026, 10, 7), "Reported directly", place, "隐患7", None,
          "General hazard", "Orange", department, None, None, None, None, None, None, None,
-         None, "False report: no hazard there", None, "Cancelled", 0, None],
+         None, "False report: no hazard there", None, "Cancelled", 0, None, None, None],
         [h["closed"].number, date(2026, 10, 12), "Leadership inspection", place,
          '灭火器压力不足，"A区",第3个', "消防", "General hazard", "Orange", department, "王敏",
          "更换灭火器", 1500.5, date(2026, 10, 19), "设置警示标识", date(2026, 10, 15), "李强",
-         date(2026, 10, 16), "Passed, struck off", date(2026, 10, 16), "Closed", 0, None],
+         date(2026, 10, 16), "Passed, struck off", date(2026, 10, 16), "Closed", 0,
+         None, None, None],
         [h["reported"].number, date(2026, 10, 20), "Reported directly", place, "隐患20", None,
          "General hazard", "Orange", department, None, None, None, None, None, None, None,
-         None, None, None, "Reported", 0, None],
+         None, None, None, "Reported", 0, None, None, None],
     ]
+
+
+def test_the_ledger_shows_the_last_reassignment_reason_and_the_supervised_day(app, ward):
+    from datetime import timedelta
+
+    from app.hazards.models import Hazard
+    from app.notices.services import send_due_notices
+    from tests.factories import make_department
+
+    hazard = make_hazard(status="rectifying", location=ward["location"],
+                         found_at=datetime(2026, 10, 2, 2))
+    manager = make_user("manager")
+    for reason in ("归口错误", "设备科负责"):
+        workflow.reassign(hazard, actor=manager, department=make_department(),
+                          responsible=None, reason=reason)
+    hazard.deadline_on = local_today() - timedelta(days=7)
+    db.session.commit()
+    send_due_notices()
+    assert db.session.get(Hazard, hazard.id).supervised_at is not None
+    [row] = [r for r in hazard_ledger(make_user("admin"), Period.month(2026, 10))
+             if r[0] == hazard.number]
+    assert row[-2:] == ("设备科负责", local_today())
 
 
 @pytest.mark.parametrize(("locale", "word"), [("zh_Hans", "整改期限"), ("en", "Deadline")])

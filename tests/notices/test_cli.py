@@ -45,3 +45,24 @@ def test_notify_refuses_an_unknown_robot_format(app):
     app.config.update(NOTIFY_WEBHOOK_URL="http://robot.test/send", NOTIFY_WEBHOOK_FORMAT="slack")
     result = app.test_cli_runner().invoke(args=["notify"])
     assert result.exit_code != 0 and "wecom or dingtalk" in result.output
+
+
+def test_dry_run_shows_each_ladder_step_with_card_and_recipients(app, smtp_sink):
+    from datetime import timedelta
+
+    from app.common.time import local_today
+    from app.hazards.models import Hazard
+
+    make_user("manager", email="m@h.test", username="anna")
+    hazard = make_hazard(status="rectifying")
+    hazard.deadline_on = local_today() - timedelta(days=7)
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["notify", "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert f"would mark supervised (督办): {hazard.number}" in result.output
+    assert f"due overdue step 3 (leadership) {hazard.number} to " in result.output
+    assert "would send overdue step 3 (leadership)" in result.output
+    assert "m@h.test" in result.output and "anna" in result.output
+    db.session.expire_all()
+    assert db.session.get(Hazard, hazard.id).supervised_at is None
+    assert db.session.scalar(select(func.count()).select_from(Notice)) == 0

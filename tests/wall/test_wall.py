@@ -198,3 +198,14 @@ def test_screens_share_the_data_for_the_cache_time(app, client):
     app.config["WALL_CACHE_SECONDS"] = 0
     app.extensions["wall_bodies"].clear()
     assert client.get(f"/wall/{second.token}/data").headers["ETag"] != etag
+
+
+def test_supervised_overdue_cards_are_marked_on_the_wall(client):
+    from app.notices.services import send_due_notices
+
+    display = make_display()
+    supervised, late = overdue_hazard(days=9), overdue_hazard(days=2)
+    send_due_notices()  # the ladder's top (day 7) marks the first supervised
+    data = client.get(f"/wall/{display.token}/data").get_json()
+    assert {h["number"]: h["supervised"] for h in data["overdue"]} == {
+        supervised.number: True, late.number: False}
