@@ -3,6 +3,7 @@
 from datetime import datetime, timedelta
 
 from app.hazards import workflow
+from app.ledger.queries import HAZARD_COLUMNS
 from tests.factories import (
     make_failed_item_hazard,
     make_location,
@@ -30,3 +31,6 @@ def recurring_card(status="reported"):
         photos = [make_photo(lead)] if action == "submit" else ()
         workflow.apply(hazard, action, actor=actor, photos=photos)
     return hazard
+
+# Where the ledger keeps the "Recurring" column (other columns follow it).
+RECURRING = [column.header._args[0] for column in HAZARD_COLUMNS].index("Recurring")

@@ -8,7 +8,7 @@ from app.hazards import workflow
 from app.ledger.queries import Period, hazard_ledger
 from app.recurrence import services
 from tests.factories import make_user
-from tests.recurrence.cards import T0, TEXTS, recurring_card
+from tests.recurrence.cards import RECURRING, T0, TEXTS, recurring_card
 
 
 def earlier_number(hazard) -> str:
@@ -130,6 +130,6 @@ def test_the_recurring_list_leaves_out_other_places(client, login):
 def test_the_ledger_says_yes_with_the_earlier_numbers(app, english):
     hazard = recurring_card()
     period = Period(T0.date().replace(day=1), T0.date().replace(day=30))
-    rows = {row[0]: row[-1] for row in hazard_ledger(make_user("admin"), period)}
+    rows = {row[0]: row[RECURRING] for row in hazard_ledger(make_user("admin"), period)}
     assert rows[hazard.number] == f"Yes: {earlier_number(hazard)}"
     assert rows[earlier_number(hazard)] == ""

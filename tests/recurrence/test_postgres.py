@@ -8,7 +8,7 @@ from app.extensions import db
 from app.ledger.queries import Period, hazard_ledger
 from app.recurrence import queries
 from tests.factories import make_user
-from tests.recurrence.cards import T0, recurring_card
+from tests.recurrence.cards import RECURRING, T0, recurring_card
 
 
 @pytest.mark.postgres
@@ -24,4 +24,4 @@ def test_recurrence_on_postgresql(pg_app):
     page = queries.recurring_page(admin, item_key=hazard.item_result.item.item_key)
     assert [row[0].number for row in page.rows] == [hazard.number]
     rows = hazard_ledger(admin, Period(T0.date().replace(day=1), T0.date().replace(day=30)))
-    assert rows[-1][-1].endswith(hazard.events[0].data["recurs"][0])
+    assert rows[-1][RECURRING].endswith(hazard.events[0].data["recurs"][0])
