@@ -18,6 +18,7 @@ EXPORT = {"admin", "manager", "dept_lead", "viewer"}
 RECTIFY = {"admin", "manager", "dept_lead"}
 MANAGE = {"admin", "manager"}
 DASHBOARD = {"admin", "manager", "viewer"}
+ASSESS = {"admin", "manager", "dept_lead", "viewer"}
 ANON = "anonymous"
 
 
@@ -107,6 +108,10 @@ MATRIX = [
     ("GET", "/displays", MANAGE, 200),
     ("POST", "/displays/999/revoke", MANAGE, 404),
     ("GET", "/dashboard", DASHBOARD, 200),
+    ("GET", "/assessment", ASSESS, 200),
+    ("GET", "/assessment/print", ASSESS, 200),
+    ("GET", "/assessment.xlsx", ASSESS, 200),
+    ("GET", "/assessment/weights", ADMIN, 200),
 ]
 
 

@@ -11,7 +11,8 @@ Six indicators per department and quarter, each normalised to a 0–100 sub-scor
 
 Which cards each hazard figure counts is hazards/quarterly.py's rule (the hazard list's
 drill-down uses the same). A rate with nothing owed has no sub-score, and the total is the
-weighted mean of the sub-scores a department has, so nothing owed neither helps nor hurts.
+weighted mean of the sub-scores a department has, so nothing owed neither helps nor hurts; a
+department that owed nothing at all in the quarter has no score and no rank.
 """
 
 from collections import defaultdict
@@ -125,7 +126,10 @@ def count_score(code: str, count: int) -> float:
 
 
 def total_score(figures: dict[str, Figure], weights: dict[str, int]) -> float | None:
-    """The weighted mean of the sub-scores there are; None when no weight applies."""
+    """The weighted mean of the sub-scores there are; None when no weight applies, or when
+    nothing was owed at all (no inspection period, no card due): nothing to assess."""
+    if not any(figures[code].owed for code in RATES):
+        return None
     scored = [(weights[code], f.score) for code, f in figures.items()
               if f.score is not None and weights[code]]
     whole = sum(w for w, _s in scored)

@@ -111,3 +111,11 @@ def test_inspection_indicators_reconcile_with_the_coverage_page(world, code, kin
         coverage = coverage_page(make_user("admin"), filters, 1, now=NOW).coverage
         done, owed, _score = figures_of(department)[0][code]
         assert (done, owed) == (coverage.done, coverage.done + coverage.missed)
+
+
+def test_a_department_that_owed_nothing_has_no_score_and_no_rank(world):
+    a, b, _cards = world
+    rows = scores.assess(QUARTER, now=NOW).rows
+    idle = [r for r in rows if r.department not in (a, b)]
+    assert idle and all(r.total is None and r.rank is None for r in idle)
+    assert [r.rank for r in rows if r.department in (a, b)] == [1, 2]

@@ -60,7 +60,8 @@ def card(location, *, status, found, deadline=None, rectified=None, closed=None,
 
 
 def build():
-    a, b = make_department(code="A"), make_department(code="B")
+    a = make_department(code="A", name_en="Alpha ward", name_zh="甲科")
+    b = make_department(code="B", name_en="Beta ward", name_zh="乙科")
     place_a, place_b = make_location(department=a), make_location(department=b)
     template_a = make_template(place_a.location_type)
     template_b = make_template(place_b.location_type)
