@@ -10,7 +10,7 @@ from app.auth.models import Department, User
 from app.checklists.models import ChecklistItem, ChecklistTemplate, ChecklistVersion
 from app.common.time import local_to_utc, to_local, utcnow
 from app.common.vocab import OPEN_HAZARD_STATUSES
-from app.demo import content
+from app.demo import assessment, content
 from app.demo.photos import AFTER, BEFORE, demo_photo
 from app.extensions import db
 from app.hazards import workflow
@@ -66,6 +66,7 @@ def load_demo(now: datetime | None = None, log=print) -> None:
         log("Inspections exist already: demo history left as it is.")
     else:
         History(random.Random(2026), now, users, templates, locations).make()
+    assessment.make(now, log)
     db.session.commit()
     log(f"Demo hospital ready: {len(departments)} departments, {len(locations)} locations, "
         f"{len(users)} users (password '{DEMO_PASSWORD}').")
