@@ -107,6 +107,7 @@ def _sqlite_begin_before_savepoint(connection, _name) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from app.assessment.views import bp as assessment_bp
     from app.auth.views import bp as auth_bp
     from app.checklists.views import bp as checklists_bp
     from app.dashboard.views import bp as dashboard_bp
@@ -126,7 +127,7 @@ def _register_blueprints(app: Flask) -> None:
 
     blueprints = (main_bp, auth_bp, locations_bp, checklists_bp, inspections_bp, hazards_bp,
                   photos_bp, ledger_bp, schedules_bp, dashboard_bp, wall_bp, scanner_bp, pwa_bp,
-                  health_bp, recurrence_bp, notices_bp)
+                  health_bp, recurrence_bp, notices_bp, assessment_bp)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
 

@@ -35,7 +35,7 @@ ROLES = (None, "inspector", "dept_lead", "viewer", "manager", "admin")
 # list whole).
 QUERY_NAMES = ("department", "page", "type", "q", "month", "kind", "from", "to", "state", "size",
                "obj", "next", "location", "frequency", "code", "status", "result", "overdue",
-               "level", "ledger", "lang", "format", "locked", "item")
+               "level", "ledger", "lang", "format", "locked", "item", "quarter", "figure")
 
 # Out of range for an id, a page, a number, a month or a day; malformed; hostile.
 JUNK = ("", " ", "x", "0", "-1", "1.5", "2147483648", "99999999999999999999",

@@ -18,6 +18,7 @@ EXPORT = {"admin", "manager", "dept_lead", "viewer"}
 RECTIFY = {"admin", "manager", "dept_lead"}
 MANAGE = {"admin", "manager"}
 DASHBOARD = {"admin", "manager", "viewer"}
+ASSESS = {"admin", "manager", "dept_lead", "viewer"}
 ANON = "anonymous"
 
 
@@ -117,6 +118,10 @@ MATRIX = [
     ("GET", "/admin/escalation", ADMIN, 200),
     ("POST", "/admin/escalation", ADMIN, 400),  # no days given
     ("POST", "/account/digest", ALL, 303),  # switching it off is anyone's to do
+    ("GET", "/assessment", ASSESS, 200),
+    ("GET", "/assessment/print", ASSESS, 200),
+    ("GET", "/assessment.xlsx", ASSESS, 200),
+    ("GET", "/assessment/weights", ADMIN, 200),
 ]
 
 

@@ -44,7 +44,7 @@ class SafeRoundApi(Api):
 
 
 def init_api(app: Flask) -> Api:
-    from app.api import checklists, hazards, inspections, locations, me, photos, wall
+    from app.api import assessment, checklists, hazards, inspections, locations, me, photos, wall
 
     for key, value in SETTINGS.items():
         app.config.setdefault(key, value)
@@ -56,7 +56,7 @@ def init_api(app: Flask) -> Api:
         "token", {"type": "http", "scheme": "bearer", "description": "A personal API token."})
     api.spec.components.security_scheme(
         "session", {"type": "apiKey", "in": "cookie", "name": "session"})
-    for module in (me, locations, checklists, inspections, photos, hazards, wall):
+    for module in (me, locations, checklists, inspections, photos, hazards, wall, assessment):
         api.register_blueprint(module.blp)
         csrf.exempt(module.blp)  # session writes are checked in authenticate_api_request
     api.spec.components.schemas["Error"]["description"] = (

@@ -17,6 +17,7 @@ from app.common.vocab import (
     OUTCOMES,
 )
 from app.hazards.escalation import escalation_of
+from app.hazards.quarterly import FIGURES
 
 ID_RANGE = validate.Range(min=1, max=MAX_ID)
 # A reading a person types; beyond this it is a slip of the thumb, not a measurement.
@@ -409,6 +410,9 @@ class HazardQuery(Schema):
     )
     q = fields.String(validate=validate.Length(max=100))
     page = fields.Integer(validate=validate.Range(min=1, max=100_000))
+    # The cards behind one figure of the quarterly assessment.
+    quarter = fields.String(validate=validate.Regexp(r"^20\d{2}-?Q[1-4]$"))
+    figure = fields.String(validate=validate.OneOf(list(FIGURES)))
 
 
 class MoveIn(Schema):

@@ -25,6 +25,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "dashboard.view": frozenset({"admin", "manager", "viewer"}),
     "displays.manage": frozenset({"admin", "manager"}),
     "admin.manage": frozenset({"admin"}),
+    # The quarterly department assessment: all departments, or a lead's own.
+    "assessment.view": frozenset({"admin", "manager", "dept_lead", "viewer"}),
 }
 
 # Roles that see every department's records; the others see their own department's.

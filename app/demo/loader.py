@@ -10,7 +10,7 @@ from app.auth.models import Department, User
 from app.checklists.models import ChecklistItem, ChecklistTemplate, ChecklistVersion
 from app.common.time import local_to_utc, to_local, utcnow
 from app.common.vocab import OPEN_HAZARD_STATUSES
-from app.demo import content, ladder, recurring
+from app.demo import assessment, content, ladder, recurring
 from app.demo.anchors import make as make_anchors
 from app.demo.photos import AFTER, BEFORE, demo_photo
 from app.extensions import db
@@ -67,6 +67,7 @@ def load_demo(now: datetime | None = None, log=print) -> None:
         log("Inspections exist already: demo history left as it is.")
     else:
         History(random.Random(2026), now, users, templates, locations).make()
+    assessment.make(now, log)
     recurring.make(now, log)
     ladder.make(now, log)
     make_anchors(now, log)  # last: it anchors what the others made

@@ -13,10 +13,12 @@ from app.auth.queries import departments
 from app.common.forms import record_id
 from app.common.pages import Page, paginate
 from app.common.permissions import can, scope_to_department, sees_department
+from app.common.quarters import Quarter
 from app.common.sql import contains
 from app.common.time import local_day_start, parse_month
 from app.common.vocab import HAZARD_LEVELS, HAZARD_STATUSES, OPEN_HAZARD_STATUSES
 from app.extensions import db
+from app.hazards import quarterly
 from app.hazards.models import DeadlineExtension, Hazard, HazardEvent
 from app.hazards.workflow import takes_after_photos
 from app.inspections.models import Inspection, ItemResult
@@ -66,6 +68,9 @@ class HazardFilters:
     month: date | None = None  # the first of the month the hazards were found in
     q: str = ""
     page: int = 1
+    # The cards behind one figure of the quarterly assessment (see hazards/quarterly.py).
+    quarter: Quarter | None = None
+    figure: str | None = None
 
     @classmethod
     def from_args(cls, args) -> "HazardFilters":
@@ -80,6 +85,8 @@ class HazardFilters:
             month=parse_month(args.get("month")),
             q=args.get("q", "").strip()[:100],
             page=args.get("page", type=record_id) or 1,
+            quarter=Quarter.parse(args.get("quarter")),
+            figure=args.get("figure") if args.get("figure") in quarterly.FIGURES else None,
         )
 
     def args(self, **changes) -> dict:
@@ -88,8 +95,14 @@ class HazardFilters:
                   "location": self.location_id, "type": self.location_type_id,
                   "overdue": "1" if self.overdue else None,
                   "month": self.month.strftime("%Y-%m") if self.month else None,
-                  "q": self.q, "page": self.page, **changes}
+                  "q": self.q, "page": self.page,
+                  "quarter": str(self.quarter) if self.quarter else None,
+                  "figure": self.figure, **changes}
         return {k: v for k, v in values.items() if v not in (None, "")}
+
+    @property
+    def figure_label(self) -> str | None:
+        return quarterly.FIGURES[self.figure] if self.quarter and self.figure else None
 
     def conditions(self, today: date) -> list:
         found = []
@@ -112,6 +125,9 @@ class HazardFilters:
             found.extend((Hazard.found_at >= start, Hazard.found_at < end))
         if self.q:
             found.append(or_(contains(Hazard.number, self.q), contains(Hazard.description, self.q)))
+        if self.quarter and self.figure:
+            found.append(Hazard.id.in_(quarterly.card_ids(
+                self.figure, self.quarter, today, department_id=self.department_id)))
         return found
 
 

@@ -8,6 +8,7 @@ from sqlalchemy.orm import joinedload
 
 from app.common.forms import record_id
 from app.common.pages import page_of
+from app.common.quarters import Quarter
 from app.common.time import local_day_start, local_today, parse_month, utcnow
 from app.common.vocab import FREQUENCIES, INSPECTION_KINDS
 from app.extensions import db
@@ -27,21 +28,25 @@ class CoverageFilters:
     kind: str | None = None
     frequency: str | None = None
     state: str | None = None  # due now, missed this month, or done (nothing missed)
+    quarter: Quarter | None = None  # a whole quarter instead of the month (the assessment's)
 
     @classmethod
     def from_args(cls, args, today: date) -> "CoverageFilters":
         month = parse_month(args.get("month")) or today.replace(day=1)
+        quarter = Quarter.parse(args.get("quarter"))
         return cls(
             month=min(month, today.replace(day=1)),
             department_id=args.get("department", type=record_id),
             kind=args.get("kind") if args.get("kind") in INSPECTION_KINDS else None,
             frequency=args.get("frequency") if args.get("frequency") in FREQUENCIES else None,
             state=args.get("state") if args.get("state") in STATES else None,
+            quarter=min(quarter, Quarter.of(today)) if quarter else None,
         )
 
     def args(self) -> dict:
         values = {"month": self.month.strftime("%Y-%m"), "department": self.department_id,
-                  "kind": self.kind, "frequency": self.frequency, "state": self.state}
+                  "kind": self.kind, "frequency": self.frequency, "state": self.state,
+                  "quarter": str(self.quarter) if self.quarter else None}
         return {k: v for k, v in values.items() if v}
 
 
@@ -60,10 +65,12 @@ def coverage_page(user, filters: CoverageFilters, number: int,
     """The month's coverage of the schedules `user` sees, worst first: most periods missed,
     then due now, then by place."""
     now = now or utcnow()
-    following = (filters.month.replace(day=28) + timedelta(days=4)).replace(day=1)
+    first = filters.quarter.first if filters.quarter else filters.month
+    following = filters.quarter.next().first if filters.quarter else \
+        (filters.month.replace(day=28) + timedelta(days=4)).replace(day=1)
     is_current = following > local_today(now)
     until = now if is_current else local_day_start(following)
-    result = compute(datetime.combine(filters.month, time()), now=until,
+    result = compute(datetime.combine(first, time()), now=until,
                      schedule_query=_filtered_schedules(user, filters), with_missed=True)
     items = _in_state(result.schedules, filters.state, is_current)
     items.sort(key=lambda s: (-s.missed, not (s.due and is_current), s.location_code, s.kind))

@@ -12,6 +12,7 @@ ADMIN = {"admin"}
 PERFORM = {"admin", "manager", "dept_lead", "inspector"}
 DASHBOARD = {"admin", "manager", "viewer"}
 RECTIFY = {"admin", "manager", "dept_lead"}
+ASSESS = {"admin", "manager", "dept_lead", "viewer"}
 ANON = "anonymous"
 
 
@@ -23,7 +24,8 @@ def world(app):
     hazard = make_hazard(location=location)
     db.session.commit()
     return {"code": location.code, "token": location.qr_token, "tid": template.id,
-            "iid": inspection.id, "number": hazard.number, "department": location.department}
+            "iid": inspection.id, "number": hazard.number, "department": location.department,
+            "did": location.department_id}
 
 
 # (method, url, roles allowed, status once allowed); writes carry an empty body, so past the
@@ -47,6 +49,8 @@ MATRIX = [
     ("POST", "/api/v1/hazards/{number}/review", RECTIFY, 422),
     ("GET", "/api/v1/wall", DASHBOARD, 200),
     ("POST", "/api/v1/hazards/{number}/reassign", {"admin", "manager"}, 422),  # no reason
+    ("GET", "/api/v1/assessment", ASSESS, 200),
+    ("GET", "/api/v1/assessment/{did}", ASSESS, 200),
 ]
 
 
@@ -73,7 +77,7 @@ def test_api_permission(client, world, role, method, pattern, allowed, ok_status
 
 def test_matrix_covers_every_api_route(app):
     adapter = app.url_map.bind("localhost")
-    covered = {adapter.match(pattern.format(code="X", token="t", tid=1, iid=1, number="N"),
+    covered = {adapter.match(pattern.format(code="X", token="t", tid=1, iid=1, number="N", did=1),
                              method=method)[0] for method, pattern, _, _ in MATRIX}
     api = {rule.endpoint for rule in app.url_map.iter_rules()
            if rule.rule.startswith("/api/v1/") and not rule.endpoint.startswith("api-docs.")}
