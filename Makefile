@@ -26,11 +26,12 @@ run: setup
 	@$(BIN)/gunicorn -c gunicorn.conf.py --bind $(HOST):$(PORT) wsgi:app
 
 ## Install everything the tests need (Chromium, CJK fonts, PostgreSQL), then lint, check the
-## import contracts in pyproject.toml, and test (one pytest worker per core: they are independent).
+## import contracts in pyproject.toml, and test (one pytest worker per core: they are independent;
+## tests sharing an expensive fixture name an xdist_group and run on one worker).
 test: test-setup
 	@$(BIN)/ruff check --quiet .
 	@$(BIN)/lint-imports --no-cache > .venv/lint-imports.log || { cat .venv/lint-imports.log; exit 1; }
-	@$(BIN)/pytest -n auto
+	@$(BIN)/pytest -n auto --dist loadgroup
 
 setup: $(VENV)/.installed system-packages translations icons
 test-setup: $(VENV)/.installed-dev system-packages translations icons

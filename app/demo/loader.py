@@ -302,6 +302,8 @@ class History:
         roll = self.rng.random()
         if hazard.level == "general" and roll < 0.08:
             target = "fix_on_site"
+        elif age > 90:  # a season ago: nearly all put right; the odd one still drags on
+            target = "closed" if roll < 0.95 else ("cancelled" if roll < 0.985 else "rectifying")
         elif age > 30:
             target = "closed" if roll < 0.85 else ("cancelled" if roll < 0.9 else "rectifying")
         elif age > 10:

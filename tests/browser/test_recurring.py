@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.hazards.models import Hazard
+from app.hazards.workflow import current_review
 from tests.browser.conftest import log_in
 
 REVIEW = {"cause": "探头安装位置不当", "responsibility": "厨房主管书面检查",
@@ -15,9 +16,10 @@ REVIEW = {"cause": "探头安装位置不当", "responsibility": "厨房主管�
 def _waiting_card(live_server) -> tuple[str, str]:
     """The demo's recurring card awaiting verification without a review; its lead."""
     with live_server["app"].app_context():
-        hazard = db.session.scalars(select(Hazard).where(
+        hazard = next(h for h in db.session.scalars(select(Hazard).where(
             Hazard.recurring, Hazard.category == "重复隐患",
-            Hazard.status == "awaiting_verification")).first()
+            Hazard.status == "awaiting_verification").order_by(Hazard.id))
+            if current_review(h) is None)
         return hazard.number, f"lead_{hazard.department.code.lower()}"
 
 
@@ -81,9 +83,10 @@ def test_dashboard_and_card_in_both_languages(page, browser, browser_context_arg
     phone = browser.new_context(**{**browser_context_args, "locale": "en-US"}).new_page()
     log_in(phone, live_server["url"], "viewer")
     with live_server["app"].app_context():
-        number = db.session.scalars(select(Hazard.number).where(
+        number = next(h.number for h in db.session.scalars(select(Hazard).where(
             Hazard.recurring, Hazard.category == "重复隐患",
-            Hazard.status == "rectifying")).first()
+            Hazard.status == "rectifying").order_by(Hazard.id))
+            if current_review(h) is not None)
     phone.goto(f"{live_server['url']}/hazards/{number}")
     assert "Recurring" in phone.locator(".hazard-head").inner_text()
     assert "Filed" in phone.locator("#review h2").inner_text()

@@ -1,5 +1,6 @@
 """The demo hospital: big enough to show every page, and loading it twice adds nothing."""
 
+import pytest
 from sqlalchemy import func, select
 
 from app import models
@@ -8,6 +9,10 @@ from app.common.vocab import HAZARD_STATUSES
 from app.demo.loader import load_demo
 from app.extensions import db
 from app.hazards.workflow import event_hash
+from tests.demo.conftest import NOW
+
+# One worker loads the demo once for all of these (make test: --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("demo")
 
 
 def _counts():
@@ -15,10 +20,9 @@ def _counts():
             for name in models.__all__}
 
 
-def test_demo_loads_a_realistic_hospital_once(app):
-    load_demo(log=lambda _: None)
+def test_demo_loads_a_realistic_hospital_once(demo):
     first = _counts()
-    load_demo(log=lambda _: None)
+    load_demo(now=NOW, log=lambda _: None)
     assert _counts() == first
 
     assert first["Location"] >= 30
@@ -36,12 +40,11 @@ def test_demo_loads_a_realistic_hospital_once(app):
     codes = set(db.session.scalars(select(models.Department.code)))
     assert {"ZWK", "SBK", "BWK", "CWK", "YWK", "HLB", "YGK", "YJK", "JYK"} <= codes
     # Loaded twice, its anchors for the past days (app/demo/anchors.py) verify.
-    result = app.test_cli_runner().invoke(args=["audit", "verify", "--anchors"])
+    result = demo.test_cli_runner().invoke(args=["audit", "verify", "--anchors"])
     assert result.exit_code == 0, result.output
 
 
-def test_demo_history_is_written_through_the_workflow(app):
-    load_demo(log=lambda _: None)
+def test_demo_history_is_written_through_the_workflow(demo):
     hazard = db.session.scalar(select(models.Hazard).where(
         models.Hazard.status == "closed", models.Hazard.rectified_on_site.is_(False)))
     assert hazard.events[0].action == "report" and hazard.events[-1].action == "verify"
@@ -50,26 +53,22 @@ def test_demo_history_is_written_through_the_workflow(app):
     assert hazard.item_result.outcome == "fail"
 
 
-def test_demo_schedules_are_mostly_met_with_a_few_misses(app):
+def test_demo_schedules_are_mostly_met_with_a_few_misses(demo):
     from datetime import datetime
 
-    from app.common.time import local_to_utc
     from app.schedules.coverage import compute
 
-    now = local_to_utc(datetime(2026, 11, 24, 15, 0))
-    load_demo(now=now, log=lambda _: None)
-    month = compute(datetime(2026, 11, 1), now=now)
+    month = compute(datetime(2026, 11, 1), now=NOW)
     assert 0.85 <= month.rate <= 0.97 and month.missed > 0
     assert {s.frequency for s in month.schedules} >= {"shift", "daily", "weekly", "monthly"}
-    today = compute(datetime(2026, 11, 23, 23, 59), now=now)
+    today = compute(datetime(2026, 12, 2, 23, 59), now=NOW)
     assert today.missed > 0  # the wall screen has missed rounds to show
 
 
-def test_demo_has_recurring_hazards_with_reviews(app):
+def test_demo_has_recurring_hazards_with_reviews(demo):
     from app.hazards.workflow import current_review
     from app.recurrence.queries import recurs_of
 
-    load_demo(log=lambda _: None)
     cards = db.session.scalars(select(models.Hazard).where(
         models.Hazard.recurring, models.Hazard.category == "重复隐患")).all()
     assert len(cards) >= 4 and all(recurs_of(card) for card in cards)
@@ -79,10 +78,9 @@ def test_demo_has_recurring_hazards_with_reviews(app):
                for c in cards)
 
 
-def test_demo_shows_a_reassigned_card_and_a_supervised_one(app):
+def test_demo_shows_a_reassigned_card_and_a_supervised_one(demo):
     from app.hazards import escalation
 
-    load_demo(log=lambda _: None)
     reassign = db.session.scalar(select(models.HazardEvent).where(
         models.HazardEvent.action == "reassign"))
     assert reassign is not None and reassign.note

@@ -1,23 +1,24 @@
-"""The demo's assessment: two full quarters of history behind it (one demo load: slow, the
-loader's cost)."""
+"""The demo's assessment: two full quarters of history behind it."""
 
 from collections import Counter
-from datetime import datetime
 
+import pytest
 from sqlalchemy import select
 
 from app.assessment.scores import assess
 from app.common.quarters import Quarter
-from app.common.time import local_to_utc
 from app.demo.loader import load_demo
 from app.extensions import db
 from app.inspections.models import Inspection
 from app.locations.models import Location
+from tests.demo.conftest import NOW
+
+# One worker loads the demo once for all of these (make test: --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("demo")
 
 
-def test_the_demo_shows_two_full_quarters_of_assessment(app):
-    now = local_to_utc(datetime(2026, 12, 3, 10, 0))
-    load_demo(now=now, log=lambda _: None)
+def test_the_demo_shows_two_full_quarters_of_assessment(demo):
+    now = NOW
     inspections = db.session.query(Inspection).count()
     load_demo(now=now, log=lambda _: None)
     assert db.session.query(Inspection).count() == inspections  # made once
