@@ -44,7 +44,8 @@ def responsible_from(value) -> User | None:
     text = "" if value is None else str(value).strip()
     if not text:
         return None
-    user = db.session.get(User, int(text)) if text.isdigit() and len(text) < 10 else None
+    whole = text.isascii() and text.isdigit() and len(text) < 10  # "²" is a digit, not an int
+    user = db.session.get(User, int(text)) if whole else None
     if user is None:
         raise DomainError(_("Choose a responsible person from the list."), "responsible_id")
     return user

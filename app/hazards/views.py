@@ -223,7 +223,7 @@ def reassign(number):
             raise refusal(form)
         text = (form.department_id.data or "").strip()
         department = (db.session.get(Department, int(text))
-                      if text.isdigit() and len(text) < 10 else None)
+                      if text.isascii() and text.isdigit() and len(text) < 10 else None)
         if department is None:
             raise DomainError(_("Choose a department from the list."), "department_id")
         workflow.reassign(hazard, actor=current_user, department=department,

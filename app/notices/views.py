@@ -47,7 +47,7 @@ def _render_settings(error=None, values=None, status=200):
 
 def _whole(value: str):
     value = (value or "").strip()
-    return int(value) if value.isdigit() and len(value) < 4 else value
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 4 else value
 
 
 @bp.route("/admin/escalation", methods=["GET", "POST"])
@@ -60,7 +60,7 @@ def escalation_settings():
     values = {
         "days": [_whole(request.form.get(f"day{step}")) for step in escalation.STEPS],
         "leaders": [int(v) for v in request.form.getlist("leaders")
-                    if v.isdigit() and len(v) < 10],
+                    if v.isascii() and v.isdigit() and len(v) < 10],
         "hour": _whole(request.form.get("hour")),
     }
     try:

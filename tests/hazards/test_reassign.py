@@ -106,7 +106,9 @@ def test_the_card_page_reassigns_and_shows_old_and_new(client, login, moved):
 @pytest.mark.parametrize(("form", "field"), [
     ({"department_id": "x", "reason": "r"}, "department_id"),
     ({"department_id": "99999999999", "reason": "r"}, "department_id"),
+    ({"department_id": "²", "reason": "r"}, "department_id"),  # a digit to isdigit(), not int()
     ({"responsible_id": "abc", "reason": "r"}, "responsible_id"),
+    ({"responsible_id": "³", "reason": "r"}, "responsible_id"),
     ({"reason": ""}, "reason"),
 ])
 def test_the_reassign_form_refuses_bad_input_with_400(client, login, moved, form, field):

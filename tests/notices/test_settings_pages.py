@@ -1,5 +1,7 @@
 """The escalation settings an administrator sets, and a manager's daily digest choice."""
 
+import pytest
+
 from app.hazards import escalation
 from tests.factories import make_user
 
@@ -42,3 +44,21 @@ def test_an_inspector_cannot_take_the_digest(client, login):
     assert b'id="digest"' not in client.get("/account").data
     client.post("/account/digest", data={"daily_digest": "1"})
     assert not inspector.daily_digest
+
+
+@pytest.mark.parametrize("form", [
+    {"day1": "²", "day2": "3", "day3": "7", "hour": "7"},  # a digit to isdigit(), not to int()
+    {"day1": "1", "day2": "3", "day3": "7", "hour": "⁷"},
+])
+def test_superscript_digits_are_refused_not_a_server_error(client, login, form):
+    login("admin")
+    response = client.post("/admin/escalation", data=form)
+    assert response.status_code == 400
+    assert escalation.escalation_days() == escalation.ESCALATION_DAYS_DEFAULT
+
+
+def test_a_superscript_leader_is_left_out_not_a_server_error(client, login):
+    login("admin")
+    response = client.post("/admin/escalation", data={
+        "day1": "1", "day2": "3", "day3": "7", "leaders": ["³"], "hour": "7"})
+    assert response.status_code in (303, 400) and escalation.leader_ids() == []
