@@ -30,6 +30,8 @@ EVENT_ACTIONS = ("report", "amend", "assign", "reject", "reopen", "reassign")
 # Who may take the daily digest: those who manage hazards (hazards.manage).
 DIGEST_ROLES = tuple(sorted(PERMISSIONS["hazards.manage"]))
 # Per-card messages a manager who takes the daily digest no longer gets: the digest lists them.
+# The ladder's top step is not one of them: the day a card goes to the hospital's leadership
+# (督办) is told on its own to everyone it reaches, digest or not.
 DIGESTED_KINDS = ("overdue", "due_soon")
 
 
@@ -70,7 +72,7 @@ def due_notices(now: datetime) -> list[Due]:
         found.setdefault(due.key, due)
     digest_takers = {user.id for user in people.digest_takers()}
     for due in found.values():
-        if due.kind in DIGESTED_KINDS:
+        if due.kind in DIGESTED_KINDS and due.step != escalation.STEPS[-1]:
             due.digested = [user for user in due.recipients if user.id in digest_takers]
             due.recipients = [user for user in due.recipients if user.id not in digest_takers]
     return sorted(found.values(), key=lambda due: (

@@ -75,3 +75,12 @@ def test_only_managers_get_a_digest(smtp_sink):
     _late, _soon, today = two_cards()
     send_due_notices(local(today, 8))
     assert smtp_sink.to("v@h.test") == []
+
+
+def test_the_leadership_step_reaches_a_digest_taker_on_its_own(smtp_sink):
+    make_user("manager", email="d@h.test", daily_digest=True)
+    late, _soon, today = two_cards()
+    late.deadline_on = today - timedelta(days=7)  # the ladder's top step: 督办
+    send_due_notices(local(today, 8))
+    assert "d@h.test" in emailed("overdue")
+    assert emailed("digest") == ["d@h.test"]
