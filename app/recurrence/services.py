@@ -8,6 +8,7 @@ from sqlalchemy import or_, select
 
 from app.checklists.models import ChecklistItem
 from app.common.errors import DomainError
+from app.common.time import local_day_start, local_today
 from app.common.vocab import OPEN_HAZARD_STATUSES
 from app.extensions import db
 from app.hazards.models import Hazard
@@ -37,8 +38,10 @@ def set_window_days(actor, days) -> bool:
 def earlier_cards(location, item_result: ItemResult, found_at: datetime) -> list[Hazard]:
     """The cards of the same checklist item (by its key, across versions) at the same place
     that were still open when this failure was found, or closed at most the window's days
-    before it; oldest first. Cancelled cards (false or duplicate reports) never count."""
-    since = found_at - timedelta(days=window_days())
+    before it; oldest first. Cancelled cards (false or duplicate reports) never count.
+    The window is counted in the hospital's calendar days, as a safety office counts them: a
+    card closed any time on 1 June is within 90 days of a failure on 30 August."""
+    since = local_day_start(local_today(found_at) - timedelta(days=window_days()))
     query = (
         select(Hazard)
         .join(ItemResult, Hazard.item_result_id == ItemResult.id)

@@ -64,6 +64,15 @@ def test_a_card_closed_within_the_window_makes_the_next_failure_recurring(app):
     assert second.recurring
 
 
+def test_the_window_counts_calendar_days_not_hours(app):
+    location, version = place()
+    first = make_failed_item_hazard(location, version, at=T0)
+    close(first, T0 + timedelta(hours=6))  # 16:00 in Beijing on the first day
+    # Ninety days later at 17:00: an hour past ninety times 24 hours, still the 90th day.
+    second = make_failed_item_hazard(location, version, at=T0 + timedelta(days=90, hours=7))
+    assert second.recurring
+
+
 def test_a_card_closed_before_the_window_does_not(app):
     location, version = place()
     first = make_failed_item_hazard(location, version, at=T0)
