@@ -2,11 +2,6 @@
 
 import contextlib
 import os
-import shutil
-import socket
-import subprocess
-import tempfile
-from pathlib import Path
 
 import pytest
 from flask import g, has_app_context, request, request_finished
@@ -16,6 +11,7 @@ from flask_babel import force_locale
 from app import create_app
 from app.api.problems import PROBLEMS
 from app.extensions import db
+from tests import servers
 from tests.factories import make_user
 
 os.environ["SAFEROUND_ENV"] = "testing"
@@ -97,49 +93,23 @@ def login(client):
     return _login
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _pg_bin() -> Path | None:
-    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
-    return found[-1].parent if found else None
-
-
 @pytest.fixture(scope="session")
 def postgres_url():
     """A private PostgreSQL cluster for this test run, as a SQLAlchemy URL; stopped at the end."""
     if os.environ.get("TEST_DATABASE_URL"):
         yield os.environ["TEST_DATABASE_URL"]
         return
-    bindir = _pg_bin()
-    if bindir is None:
-        pytest.fail("PostgreSQL is missing: run the README's test command, which installs it.")
-    datadir = Path(tempfile.mkdtemp(prefix="saferound-pg-"))
-    as_postgres = []
-    if os.geteuid() == 0:  # PostgreSQL refuses to run as root
-        shutil.chown(datadir, "postgres", "postgres")
-        as_postgres = ["runuser", "-u", "postgres", "--"]
-    port = _free_port()
-    run = lambda *args: subprocess.run([*as_postgres, *args], check=True,  # noqa: E731
-                                       capture_output=True, text=True)
-    run(str(bindir / "initdb"), "-D", str(datadir), "-U", "postgres", "--auth=trust", "-E", "UTF8",
-        "--locale=C.UTF-8")
-    run(str(bindir / "pg_ctl"), "-D", str(datadir), "-w", "-l", str(datadir / "log"), "-o",
-        f"-p {port} -c listen_addresses=127.0.0.1 -k {datadir} -c fsync=off", "start")
     try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
-    finally:
-        run(str(bindir / "pg_ctl"), "-D", str(datadir), "-m", "fast", "stop")
-        shutil.rmtree(datadir, ignore_errors=True)
+        with servers.running_postgres() as url:
+            yield url
+    except servers.Missing as e:
+        pytest.fail(str(e))
 
 
 @pytest.fixture
 def pg_database(postgres_url):
     """A new, empty database on the private server; its URL."""
-    with new_database(postgres_url, f"t_{os.getpid()}_{_free_port()}") as url:
+    with new_database(postgres_url, f"t_{os.getpid()}_{servers.free_port()}") as url:
         yield url
 
 

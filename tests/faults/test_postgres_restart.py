@@ -17,10 +17,11 @@ import sqlalchemy as sa
 from app import create_app
 from app.extensions import db
 from tests.api.conftest import bearer
-from tests.conftest import _free_port, _pg_bin
 from tests.factories import make_location, make_template, make_user
 from tests.faults.conftest import stored_files
 from tests.images import jpeg
+from tests.servers import free_port as _free_port
+from tests.servers import pg_bin as _pg_bin
 
 pytestmark = pytest.mark.postgres
 

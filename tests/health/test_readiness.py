@@ -9,7 +9,7 @@ import pytest
 from app import create_app
 from app.extensions import db
 from app.photos.store import PhotoStore
-from tests.conftest import _free_port
+from tests.servers import free_port as _free_port
 
 CHECKS = {"database", "migrations", "photo_store", "photo_space"}
 
