@@ -64,10 +64,14 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     # A login lasts this long on a device (a patrol phone restarts; its outbox must still send).
     REMEMBER_COOKIE_DURATION = timedelta(days=int(os.environ.get("REMEMBER_DAYS", "14")))
+    # Several hosts share what they must agree on (login throttling, the wall's computed data)
+    # in one Redis: redis://host:6379/0. Unset, each process keeps its own.
+    REDIS_URL = os.environ.get("REDIS_URL") or None
     # Login throttling (app/auth/throttle.py): failed logins per account and per client address
     # in moving windows; a full window locks until its oldest failure leaves it. memory:// is
-    # one process's own; several workers or hosts share redis://host:6379/0.
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # one process's own; several workers or hosts share redis://host:6379/0 (REDIS_URL's).
+    # Unset: REDIS_URL when that is set, else memory://.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or None
     LOGIN_ACCOUNT_LIMITS = os.environ.get("LOGIN_ACCOUNT_LIMITS",
                                           "5/minute;10/15 minutes;20/hour")
     # Looser: a ward's shared PC or a NAT puts many people behind one address.

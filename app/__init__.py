@@ -16,6 +16,7 @@ from app.common.converters import IdConverter
 from app.common.headers import init_headers
 from app.common.json_limits import check_json_body
 from app.common.logs import init_logs
+from app.common.shared import init_app as init_shared_cache
 from app.extensions import babel, compress, csrf, db, login_manager, migrate
 from app.faults import answer, fault_of, init_faults
 from app.photos.store import init_photo_store
@@ -40,6 +41,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         db_path = Path(app.instance_path) / "saferound.db"
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{db_path}"
     init_photo_store(app)
+    init_shared_cache(app)
     init_faults(app)
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["HOSPITAL_TIMEZONE"]
     # Before any route is added: every `<int:…>` in a path is bounded to an id column's range.

@@ -106,6 +106,16 @@ def postgres_url():
         pytest.fail(str(e))
 
 
+@pytest.fixture(scope="session")
+def redis_url():
+    """A private Redis for this test run (one per worker); its URL."""
+    try:
+        with servers.running_redis() as url:
+            yield url
+    except servers.Missing as e:
+        pytest.fail(str(e))
+
+
 @pytest.fixture
 def pg_database(postgres_url):
     """A new, empty database on the private server; its URL."""

@@ -77,7 +77,7 @@ class LoginThrottle:
 def init_app(app: Flask) -> None:
     """One throttle per application (so tests never share counts); a bad setting stops start-up."""
     try:
-        throttle = LoginThrottle(app.config["RATELIMIT_STORAGE_URI"],
+        throttle = LoginThrottle(storage_uri(app),
                                  app.config["LOGIN_ACCOUNT_LIMITS"],
                                  app.config["LOGIN_ADDRESS_LIMITS"])
     except (ConfigurationError, ValueError) as e:
@@ -86,6 +86,13 @@ def init_app(app: Flask) -> None:
             f"LOGIN_ACCOUNT_LIMITS / LOGIN_ADDRESS_LIMITS ('5/minute;10/15 minutes'): {e}"
         ) from e
     app.extensions[EXTENSION] = throttle
+
+
+def storage_uri(app: Flask) -> str:
+    """Where the counts live: RATELIMIT_STORAGE_URI, else the hosts' shared Redis, else this
+    process."""
+    return (app.config.get("RATELIMIT_STORAGE_URI") or app.config.get("REDIS_URL")
+            or "memory://")
 
 
 def login_throttle() -> LoginThrottle:

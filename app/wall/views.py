@@ -5,7 +5,6 @@ or revoked token gets a bare 404 page that says nothing more.
 """
 
 import json
-import time
 
 from flask import (
     Blueprint,
@@ -26,6 +25,7 @@ from sqlalchemy import select
 from app.common.errors import DomainError
 from app.common.forms import undo_refused
 from app.common.permissions import require
+from app.common.shared import shared_cache
 from app.common.time import local_today
 from app.common.urls import public_url
 from app.extensions import db
@@ -81,14 +81,16 @@ def data(token):
 
 def _shared_body(lang: str) -> str:
     """The data as JSON, computed at most once per WALL_CACHE_SECONDS and language for all the
-    screens a worker serves: ten TVs polling cost one computation."""
-    cache = current_app.extensions.setdefault("wall_bodies", {})
-    cached = cache.get(lang)
-    if cached is not None and cached[0] > time.monotonic():
-        return cached[1]
+    screens a worker serves (every host's, with REDIS_URL): ten TVs polling cost one
+    computation."""
+    cache, key = shared_cache(), f"wall:{lang}"
+    body = cache.get(key)
+    if body is not None:
+        return body
     with force_locale(lang):
         body = json.dumps(wall_data(), ensure_ascii=False, sort_keys=True)
-    cache[lang] = (time.monotonic() + current_app.config["WALL_CACHE_SECONDS"], body)
+    if current_app.config["WALL_CACHE_SECONDS"] > 0:
+        cache.set(key, body, current_app.config["WALL_CACHE_SECONDS"])
     return body
 
 
