@@ -6,6 +6,7 @@ cluster, a Redis and an S3 server (SeaweedFS), each started in a throwaway folde
 import contextlib
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -170,3 +171,35 @@ def running_s3() -> Iterator[S3Server]:
     finally:
         _stop(process)
         shutil.rmtree(datadir, ignore_errors=True)
+
+
+class AppServer:
+    """A running SafeRound under gunicorn: its base URL, master process and log file."""
+
+    def __init__(self, url: str, process: subprocess.Popen, log: Path):
+        self.url, self.process, self.log = url, process, log
+
+
+@contextlib.contextmanager
+def running_app_server(instance: Path, env: dict[str, str], workers: int = 1,
+                       args: tuple[str, ...] = ()) -> Iterator[AppServer]:
+    """gunicorn with the repository's gunicorn.conf.py on a free loopback port, its instance
+    folder `instance` and the settings in `env` (DATABASE_URL, PHOTO_STORE, REDIS_URL,
+    SECRET_KEY...) over this process's environment; killed, with its workers, at the end."""
+    port = free_port()
+    instance.mkdir(parents=True, exist_ok=True)
+    log = instance / "gunicorn.log"
+    full = {**os.environ, "SAFEROUND_ENV": "testing", "WEB_CONCURRENCY": str(workers),
+            "SAFEROUND_INSTANCE": str(instance), **env}
+    with open(log, "ab") as out:  # the child keeps its own descriptor
+        process = subprocess.Popen(
+            [str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", "gunicorn.conf.py", *args,
+             "--bind", f"127.0.0.1:{port}", "wsgi:app"],
+            cwd=ROOT, env=full, start_new_session=True, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        _wait_for_port(port, process, f"gunicorn (log: {log})", 60)
+        yield AppServer(f"http://127.0.0.1:{port}", process, log)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
