@@ -177,11 +177,11 @@ def _too_large(error):
 def _register_commands(app: Flask) -> None:
     from app.audit.cli import audit_cli
     from app.auth.cli import users_cli
-    from app.backup.cli import backup_cli, restore_command
+    from app.backup.cli import backup_cli, database_cli, restore_command
     from app.demo.cli import demo_cli
     from app.notices.cli import notify_command
     from app.photos.cli import photos_cli
 
     for group in (users_cli, demo_cli, audit_cli, notify_command, backup_cli, restore_command,
-                  photos_cli):
+                  database_cli, photos_cli):
         app.cli.add_command(group)

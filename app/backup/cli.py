@@ -1,4 +1,5 @@
-"""`flask backup DEST`, `flask backup verify DEST` and `flask restore SRC`.
+"""`flask backup DEST`, `flask backup verify DEST`, `flask restore SRC` and `flask database copy
+TARGET_URL`.
 
 Exit status: 0 done; 1 nothing done or a check failed (the message names the file); 3 the
 snapshot was taken or restored, but photo files or checks are missing (the message says which):
@@ -16,7 +17,9 @@ from app.backup.databases import COUNTED, BackupError
 from app.backup.manifest import chosen_snapshot, problems
 from app.backup.restore import restore_snapshot
 from app.backup.snapshot import take_snapshot
+from app.backup.transfer import copy_database
 from app.common.time import utcnow
+from app.extensions import db
 
 INCOMPLETE = 3
 
@@ -110,6 +113,36 @@ def restore_command(src: Path, force: bool):
         sys.exit(INCOMPLETE)
     click.echo(f"Audit verification: all {restored.events_verified} hazard events verified; "
                "the chain is intact. Next: `flask db upgrade`, then start the application.")
+
+
+database_cli = AppGroup("database", help="Move this instance's records to another database.")
+
+
+@database_cli.command("copy")
+@click.argument("target_url")
+def copy_command(target_url: str):
+    """Copy every row of this instance's database (DATABASE_URL) into TARGET_URL, a new, empty
+    database that `flask db upgrade` made at the same migration (from SQLite to PostgreSQL, when
+    one box becomes several), then run the audit verification on the copy. Stop the app first:
+    what it accepts during the copy is not copied."""
+    from app import create_app
+    from app.hazards.chain import first_broken_link
+
+    try:
+        copied = copy_database(db.engine, target_url)
+    except BackupError as e:
+        raise click.ClickException(str(e)) from e
+    click.echo(f"Copied {sum(copied.counts.values())} rows in {len(copied.counts)} tables; "
+               "every table's count matches. " + _counts(copied.counts) + ".")
+    with create_app({"SQLALCHEMY_DATABASE_URI": target_url}).app_context():
+        broken, verified = first_broken_link()
+        db.session.remove()
+        db.engine.dispose()
+    if broken is not None:
+        raise click.ClickException(f"Audit verification of the copy: broken link after "
+                                   f"{verified} events: {broken}")
+    click.echo(f"Audit verification of the copy: all {verified} hazard events verified. Next: "
+               "set DATABASE_URL to the new database on every host and start the app.")
 
 
 def _counts(counts: dict[str, int]) -> str:
