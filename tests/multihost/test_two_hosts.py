@@ -67,8 +67,9 @@ def hosts(postgres_url, redis_url, tmp_path_factory):
         yield Hosts(one.url, two.url, s3, bucket)
 
 
-def user(role="inspector", **fields):
-    made = make_user(role, password=PASSWORD, **fields)
+def user(role="inspector"):
+    # Unique names: the failed-login windows stay in the session's Redis for up to an hour.
+    made = make_user(role, password=PASSWORD, username=f"{role}-{uuid.uuid4().hex[:12]}")
     db.session.commit()
     return made
 
