@@ -6,6 +6,7 @@ The servers start once for the module (about 15 s, most of it SeaweedFS) and run
 mode, CSRF checks on, as a real deployment does."""
 
 import contextlib
+import hashlib
 import os
 import re
 import time
@@ -22,6 +23,7 @@ from app.wall.services import create_display
 from tests import servers
 from tests.conftest import new_database
 from tests.factories import make_location, make_template, make_user
+from tests.images import jpeg
 
 pytestmark = [pytest.mark.multihost, pytest.mark.xdist_group("multihost")]
 
@@ -40,16 +42,15 @@ class Hosts:
 
 
 @pytest.fixture(scope="module")
-def hosts(postgres_url, redis_url, tmp_path_factory):
-    """Two gunicorn hosts sharing a fresh database, an S3 bucket and Redis; the test process
-    holds an app context on the same database for making users and places."""
+def hosts(postgres_url, redis_url, s3_server, tmp_path_factory):
+    """Two gunicorn hosts sharing a fresh database, a fresh S3 bucket and Redis; the test
+    process holds an app context on the same database for making users and places."""
     folder = tmp_path_factory.mktemp("multihost")
-    bucket = "photos"
+    bucket, s3 = f"multihost-{uuid.uuid4().hex[:12]}", s3_server
+    # Ready before the app servers take ports: SeaweedFS opens some of its own late.
+    s3.create_bucket(bucket)
     with contextlib.ExitStack() as stack:
         url = stack.enter_context(new_database(postgres_url, f"multihost_{os.getpid()}"))
-        s3 = stack.enter_context(servers.running_s3())
-        # Ready before the app servers take ports: SeaweedFS opens some of its own late.
-        s3.create_bucket(bucket)
         patch = stack.enter_context(pytest.MonkeyPatch.context())
         patch.setenv("SAFEROUND_INSTANCE", str(folder / "tests"))
         app = create_app({"SQLALCHEMY_DATABASE_URI": url})
@@ -114,6 +115,28 @@ def inspection_body(location, version, outcomes, photos=()) -> dict:
     answers[0]["photos"] = list(photos)
     return {"uuid": str(uuid.uuid4()), "location_token": location.qr_token,
             "version_id": version.id, "kind": "patrol", "answers": answers}
+
+
+def test_a_photo_uploaded_through_one_host_is_served_by_the_other(hosts):
+    location, version = place()
+    phone = bearer(user("inspector"))
+    manager = user("manager")
+    photo_uuid = str(uuid.uuid4())
+    uploaded = requests.post(f"{hosts.one}/api/v1/photos", headers=phone, timeout=TIMEOUT,
+                             data={"uuid": photo_uuid, "location_token": location.qr_token},
+                             files={"file": ("p.jpg", jpeg(1600, 1200), "image/jpeg")})
+    assert uploaded.status_code == 201, uploaded.text
+    submitted = requests.post(f"{hosts.one}/api/v1/inspections", headers=phone, timeout=TIMEOUT,
+                              json=inspection_body(location, version, ("pass", "pass"),
+                                                   photos=[photo_uuid]))
+    assert submitted.status_code == 201, submitted.text
+
+    browser = logged_in(hosts.two, manager.username)
+    for url in (uploaded.json()["url"], uploaded.json()["thumbnail_url"]):
+        served = browser.get(f"{hosts.two}{url}", timeout=TIMEOUT)
+        assert served.status_code == 200
+        # content-addressed: the name is the SHA-256 of what is served
+        assert hashlib.sha256(served.content).hexdigest() in url
 
 
 def test_a_lockout_earned_on_one_host_holds_on_the_other(hosts):
