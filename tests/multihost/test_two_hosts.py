@@ -2,8 +2,10 @@
 S3 server, one Redis and one SECRET_KEY, over real HTTP. What one host did, the other knows:
 its photos, its failed logins, its inspections on the wall, the sessions it ended.
 
-The servers start once for the module (about 15 s, most of it SeaweedFS) and run in production
-mode, CSRF checks on, as a real deployment does."""
+The app servers start once for the module (10-15 s on a busy machine, with the session's
+SeaweedFS) and run in production mode, CSRF checks on, as a real deployment does: the testing
+settings would fix SECRET_KEY, turn the wall's cache off and skip CSRF, hiding what must be
+shared."""
 
 import contextlib
 import hashlib
