@@ -163,13 +163,18 @@ def running_s3() -> Iterator[S3Server]:
             [program, "server", f"-dir={datadir}", "-s3", f"-s3.port={ports['s3']}",
              f"-master.port={ports['master']}", f"-volume.port={ports['volume']}",
              f"-filer.port={ports['filer']}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
-             "-master.volumeSizeLimitMB=64", "-volume.max=0"],
+             "-master.volumeSizeLimitMB=64", "-volume.max=0",
+             # Its Iceberg and Lance listeners take fixed ports (8181, 9101): a second
+             # SeaweedFS (another test worker) would die on them. Not needed: off.
+             "-s3.port.iceberg=0", "-s3.port.lance=0"],
             stdout=log, stderr=subprocess.STDOUT)
     try:
         _wait_for_port(ports["s3"], process, "weed server", 60)
         yield S3Server(f"http://127.0.0.1:{ports['s3']}")
     finally:
-        _stop(process)
+        # Killed, not asked: its data is thrown away, and asked it takes 10 to 25 s to stop.
+        process.kill()
+        process.wait()
         shutil.rmtree(datadir, ignore_errors=True)
 
 

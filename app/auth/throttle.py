@@ -20,6 +20,10 @@ from limits.strategies import MovingWindowRateLimiter
 
 EXTENSION = "saferound.login_throttle"
 SCOPES = ("account", "address")
+# A Redis that hangs must not hold logins: each of its answers is awaited this long at most,
+# then the login is refused with a 503 as when Redis is down.
+REDIS_TIMEOUT_SECONDS = 1.0
+REDIS_SCHEMES = ("redis", "rediss", "redis+unix")
 # Said when simultaneous attempts filled a window between the check and the reservation.
 SHORTEST_WAIT = 1.0
 
@@ -28,7 +32,8 @@ class LoginThrottle:
     """Failed-login windows per account (the username as typed, known or not) and per address."""
 
     def __init__(self, storage_uri: str, account_limits: str, address_limits: str, clock=time.time):
-        self.storage = storage_from_string(storage_uri, wrap_exceptions=True)
+        self.storage = storage_from_string(storage_uri, wrap_exceptions=True,
+                                           **storage_options(storage_uri))
         self.limiter = MovingWindowRateLimiter(self.storage)
         self.windows: dict[str, list[RateLimitItem]] = {
             "account": parse_many(account_limits), "address": parse_many(address_limits)}
@@ -93,6 +98,14 @@ def storage_uri(app: Flask) -> str:
     process."""
     return (app.config.get("RATELIMIT_STORAGE_URI") or app.config.get("REDIS_URL")
             or "memory://")
+
+
+def storage_options(uri: str) -> dict[str, float]:
+    """Bounded waits for a Redis storage (passed to redis-py); others take none."""
+    if uri.partition("://")[0] not in REDIS_SCHEMES:
+        return {}
+    return {"socket_timeout": REDIS_TIMEOUT_SECONDS,
+            "socket_connect_timeout": REDIS_TIMEOUT_SECONDS}
 
 
 def login_throttle() -> LoginThrottle:

@@ -2,6 +2,8 @@
 back, never tell whether the account exists, and are audited; an administrator unlocks."""
 
 import json
+import socket
+import threading
 import time
 
 import limits.storage.memory
@@ -291,3 +293,28 @@ def test_simultaneous_attempts_get_no_more_checks_than_a_window_holds(app):
     reserved = [throttle.reserve("guard") for _ in range(10)]
     assert reserved.count(True) == 5
     assert throttle.seconds_locked("account", "guard") > 0
+
+
+def test_a_storage_that_hangs_refuses_logins_in_time(tmp_path, monkeypatch):
+    """A Redis that takes connections and never answers: the login is refused (503) after the
+    storage's timeout, not held for ever."""
+    with socket.socket() as hung:
+        hung.bind(("127.0.0.1", 0))
+        hung.listen(16)
+        port = hung.getsockname()[1]
+        monkeypatch.setenv("SAFEROUND_INSTANCE", str(tmp_path / "hung"))
+        app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'h.db'}",
+                          "RATELIMIT_STORAGE_URI": f"redis://127.0.0.1:{port}/0"})
+        with app.app_context():
+            db.create_all()
+            answers = []
+            attempt = threading.Thread(target=lambda: answers.append(app.test_client().post(
+                "/login", data={"username": "guard", "password": RIGHT}).status_code))
+            attempt.start()
+            attempt.join(timeout=20)  # generous: the storage's timeout is 1 s
+            finished = not attempt.is_alive()
+            hung.close()  # ends the wait of a login still held, so that the thread ends
+            attempt.join()
+            db.session.remove()
+            db.engine.dispose()
+    assert finished and answers == [503]
