@@ -163,7 +163,9 @@ def running_s3() -> Iterator[S3Server]:
             [program, "server", f"-dir={datadir}", "-s3", f"-s3.port={ports['s3']}",
              f"-master.port={ports['master']}", f"-volume.port={ports['volume']}",
              f"-filer.port={ports['filer']}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
-             "-master.volumeSizeLimitMB=64", "-volume.max=0"],
+             "-master.volumeSizeLimitMB=64", "-volume.max=0",
+             # Off: their fixed ports (8181, 9101) would make a second server at once fail.
+             "-s3.port.iceberg=0", "-s3.port.lance=0"],
             stdout=log, stderr=subprocess.STDOUT)
     try:
         _wait_for_port(ports["s3"], process, "weed server", 60)
