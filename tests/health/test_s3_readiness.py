@@ -24,7 +24,8 @@ def test_ready_when_the_bucket_takes_a_file(client, s3_server, s3_bucket):
 
 def test_a_bucket_that_does_not_exist_is_not_ready(tmp_path, monkeypatch, s3_server):
     settings = s3_settings(s3_server, "no-such-bucket-here")
-    with running_app(tmp_path, monkeypatch, **settings) as app:
+    # A generous wait, so that the reason is the bucket's answer even on a busy machine.
+    with running_app(tmp_path, monkeypatch, READY_TIMEOUT_SECONDS=30, **settings) as app:
         stamping.stamp(app, "heads")
         response = app.test_client().get("/readyz")
     assert response.status_code == 503
