@@ -60,15 +60,15 @@ def pytest_configure(config):
 
 
 def pytest_generate_tests(metafunc):
-    """Each test using the app's database (`database`) once per engine it is about."""
-    if "database" not in metafunc.fixturenames:
+    """Each test using the app's database (through `engine`) once per engine it is about."""
+    if "engine" not in metafunc.fixturenames:
         return
     marker = metafunc.definition.get_closest_marker("only_on")
     engines = ENGINES
     if marker is not None:
         assert marker.kwargs.get("reason"), "only_on needs reason=... (why one engine)"
         engines = tuple(e for e in ENGINES if e in marker.args)
-    metafunc.parametrize("database", engines, indirect=True)
+    metafunc.parametrize("engine", engines, indirect=True)
 
 
 def pytest_collection_modifyitems(config, items):
@@ -77,7 +77,7 @@ def pytest_collection_modifyitems(config, items):
         return
     kept, dropped = [], []
     for item in items:
-        engine = getattr(item, "callspec", None) and item.callspec.params.get("database")
+        engine = getattr(item, "callspec", None) and item.callspec.params.get("engine")
         (dropped if engine and engine not in chosen else kept).append(item)
     if dropped:
         config.hook.pytest_deselected(items=dropped)
@@ -126,9 +126,15 @@ _numbers = itertools.count()
 
 
 @pytest.fixture
-def database(request, tmp_path):
+def engine(request):
+    """The name of the database engine this test runs on: sqlite or postgres."""
+    return request.param
+
+
+@pytest.fixture
+def database(engine, request, tmp_path):
     """A fresh database with the app's empty tables on the engine this test runs on; its URL."""
-    if request.param == "sqlite":
+    if engine == "sqlite":
         shutil.copy(request.getfixturevalue("sqlite_tables"), tmp_path / "test.db")
         yield f"sqlite:///{tmp_path / 'test.db'}"
         return
