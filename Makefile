@@ -27,7 +27,9 @@ run: setup
 
 ## Install everything the tests need (Chromium, CJK fonts, PostgreSQL), then lint, check the
 ## import contracts in pyproject.toml, and test (one pytest worker per core: they are independent;
-## tests sharing an expensive fixture name an xdist_group and run on one worker).
+## tests sharing an expensive fixture name an xdist_group and run on one worker). Every test of
+## the app runs on SQLite and on a PostgreSQL each worker starts (tests/conftest.py); the browser
+## tests run once, on SQLite.
 test: test-setup
 	@$(BIN)/ruff check --quiet .
 	@$(BIN)/lint-imports --no-cache > .venv/lint-imports.log || { cat .venv/lint-imports.log; exit 1; }

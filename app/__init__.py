@@ -16,6 +16,7 @@ from app.common.converters import IdConverter
 from app.common.headers import init_headers
 from app.common.json_limits import check_json_body
 from app.common.logs import init_logs
+from app.common.nul import refuse_nul
 from app.common.shared import init_app as init_shared_cache
 from app.extensions import babel, compress, csrf, db, login_manager, migrate
 from app.faults import answer, fault_of, init_faults
@@ -155,6 +156,7 @@ def _register_errors(app: Flask) -> None:
         app.register_error_handler(code, lambda e, code=code: _error_page(e, code))
     app.register_error_handler(413, _too_large)
     app.before_request(check_json_body)
+    app.before_request(refuse_nul)
 
 
 def _error_page(error, code: int):

@@ -1,13 +1,22 @@
-"""Fixtures: a fresh app and database per test, a client, logging in, a private PostgreSQL."""
+"""Fixtures: a fresh app and database per test, a client, logging in, a private PostgreSQL.
+
+Every test that uses the app runs twice, on SQLite and on PostgreSQL (ids `[sqlite]` and
+`[postgres]`); `--db sqlite` or `--db postgres` runs one. A test about one engine only says so:
+`@pytest.mark.only_on("sqlite", reason=...)`. Each test worker makes the tables once per engine
+and copies them for each test: a file copy (SQLite), CREATE DATABASE … TEMPLATE (PostgreSQL)."""
 
 import contextlib
+import itertools
 import os
+import shutil
 import uuid
 
 import pytest
+import sqlalchemy as sa
 from flask import g, has_app_context, request, request_finished
 from flask.testing import FlaskClient
 from flask_babel import force_locale
+from werkzeug.routing.rules import Rule
 
 from app import create_app
 from app.api.problems import PROBLEMS
@@ -17,24 +26,130 @@ from tests.factories import make_user
 
 os.environ["SAFEROUND_ENV"] = "testing"
 
+def _reuse_url_builders():
+    """Werkzeug compiles Python source for each route's URL builder on every app made: half of
+    create_app's time, and the tests make an app per test. The same route gives the same builder
+    (it reads the rule's converters through its `self` argument), so each is compiled once."""
+    compile_builder = Rule._compile_builder
+    builders = {}
+
+    def reused(self, append_unknown=True):
+        key = (self.rule, self.subdomain, self.host, self.map.host_matching, self.merge_slashes,
+               tuple(self._trace), repr(sorted((self.defaults or {}).items())), append_unknown)
+        if key not in builders:
+            builders[key] = compile_builder(self, append_unknown)
+        return builders[key]
+
+    Rule._compile_builder = reused
+
+
+_reuse_url_builders()
+
+ENGINES = ("sqlite", "postgres")
+# The test cluster keeps nothing across a crash: it need not wait for the disk.
+POSTGRES_SETTINGS = ("fsync=off", "synchronous_commit=off", "full_page_writes=off")
+
+
+def pytest_addoption(parser):
+    parser.addoption("--db", action="append", choices=ENGINES,
+                     help="run the app's tests on this database only (repeatable; default both)")
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "only_on(engine, reason): a test about one database engine runs on it only")
+
+
+def pytest_generate_tests(metafunc):
+    """Each test using the app's database (through `engine`) once per engine it is about."""
+    if "engine" not in metafunc.fixturenames:
+        return
+    marker = metafunc.definition.get_closest_marker("only_on")
+    engines = ENGINES
+    if marker is not None:
+        assert marker.kwargs.get("reason"), "only_on needs reason=... (why one engine)"
+        engines = tuple(e for e in ENGINES if e in marker.args)
+    metafunc.parametrize("engine", engines, indirect=True)
+
+
+def pytest_collection_modifyitems(config, items):
+    chosen = config.getoption("db")
+    if not chosen:
+        return
+    kept, dropped = [], []
+    for item in items:
+        engine = getattr(item, "callspec", None) and item.callspec.params.get("engine")
+        (dropped if engine and engine not in chosen else kept).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
 
 @contextlib.contextmanager
-def running_app(tmp_path, monkeypatch, **settings):
+def running_app(tmp_path, monkeypatch, *, tables_made=False, **settings):
     """An app on a fresh SQLite database in `tmp_path` (or the URL given in settings), its
-    tables made, inside its app context; `settings` override the testing ones."""
+    tables made (unless `tables_made` says the database has them), inside its app context;
+    `settings` override the testing ones."""
     monkeypatch.setenv("SAFEROUND_INSTANCE", str(tmp_path / "instance"))
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.db'}",
                       **settings})
     with app.app_context():
-        db.create_all()
+        if not tables_made:
+            db.create_all()
         yield app
         db.session.remove()
         db.engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def sqlite_tables(tmp_path_factory):
+    """A SQLite file holding the empty tables, made once per worker: each test copies it."""
+    folder = tmp_path_factory.mktemp("tables")
+    with pytest.MonkeyPatch.context() as monkeypatch, running_app(folder, monkeypatch):
+        pass
+    return folder / "test.db"
+
+
+@pytest.fixture(scope="session")
+def postgres_tables(postgres_url, tmp_path_factory):
+    """A database on the private server holding the empty tables, made once per worker: each
+    test's database is made from it (CREATE DATABASE … TEMPLATE)."""
+    name = f"tables_{os.getpid()}"
+    with new_database(postgres_url, name) as url:
+        folder = tmp_path_factory.mktemp("pg-tables")
+        with pytest.MonkeyPatch.context() as monkeypatch, running_app(
+                folder, monkeypatch, SQLALCHEMY_DATABASE_URI=url):
+            pass
+        yield name
+
+
+_numbers = itertools.count()
+
+
 @pytest.fixture
-def app(tmp_path, monkeypatch):
-    with running_app(tmp_path, monkeypatch) as app:
+def engine(request):
+    """The name of the database engine this test runs on: sqlite or postgres."""
+    return request.param
+
+
+@pytest.fixture
+def database(engine, request, tmp_path):
+    """A fresh database with the app's empty tables on the engine this test runs on; its URL."""
+    if engine == "sqlite":
+        shutil.copy(request.getfixturevalue("sqlite_tables"), tmp_path / "test.db")
+        yield f"sqlite:///{tmp_path / 'test.db'}"
+        return
+    template = request.getfixturevalue("postgres_tables")
+    postgres_url = request.getfixturevalue("postgres_url")
+    with new_database(postgres_url, f"t_{os.getpid()}_{next(_numbers)}",
+                      template=template) as url:
+        yield url
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch, database):
+    with running_app(tmp_path, monkeypatch, tables_made=True,
+                     SQLALCHEMY_DATABASE_URI=database) as app:
         yield app
 
 
@@ -101,7 +216,7 @@ def postgres_url():
         yield os.environ["TEST_DATABASE_URL"]
         return
     try:
-        with servers.running_postgres() as url:
+        with servers.running_postgres(POSTGRES_SETTINGS) as url:
             yield url
     except servers.Missing as e:
         pytest.fail(str(e))
@@ -164,17 +279,27 @@ def pg_app(tmp_path, monkeypatch, pg_database):
         yield app
 
 
-@contextlib.contextmanager
-def new_database(postgres_url, name):
-    """A new, empty database `name` on the private server, dropped afterwards; its URL."""
-    import sqlalchemy as sa
+_admins = {}
 
-    admin = sa.create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+
+def _admin(postgres_url):
+    """One engine per server for making and dropping databases (kept for the session)."""
+    if postgres_url not in _admins:
+        _admins[postgres_url] = sa.create_engine(postgres_url, isolation_level="AUTOCOMMIT",
+                                                 poolclass=sa.pool.StaticPool)
+    return _admins[postgres_url]
+
+
+@contextlib.contextmanager
+def new_database(postgres_url, name, template=None):
+    """A new database `name` on the private server, empty or a copy of `template` (file copy:
+    faster than the default for small databases), dropped afterwards; its URL."""
+    admin = _admin(postgres_url)
+    copy = f' TEMPLATE "{template}" STRATEGY FILE_COPY' if template else ""
     with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"{copy}'))
     try:
         yield postgres_url.rsplit("/", 1)[0] + f"/{name}"
     finally:
         with admin.connect() as conn:
             conn.execute(sa.text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.dispose()

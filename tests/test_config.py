@@ -27,6 +27,7 @@ def test_sqlite_defaults_to_the_instance_folder(monkeypatch, tmp_path):
     assert app.config["PHOTO_DIR"] == str(tmp_path / "photos")
 
 
+@pytest.mark.only_on("sqlite", reason="SQLite's connection pragmas")
 @pytest.mark.parametrize(("pragma", "expected"), [
     ("journal_mode", "wal"), ("busy_timeout", 5000), ("foreign_keys", 1),
 ])

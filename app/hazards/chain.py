@@ -24,22 +24,23 @@ class BrokenLink:
 
 def first_broken_link() -> tuple[BrokenLink | None, int]:
     """The first broken link of the whole ledger (None if intact), and how many events were read."""
-    rows = db.session.execute(
+    # Streamed (a server-side cursor on PostgreSQL), and closed when the first fault ends it.
+    with db.session.execute(
         select(Hazard.number, HazardEvent)
         .join(HazardEvent, HazardEvent.hazard_id == Hazard.id)
         .order_by(HazardEvent.hazard_id, HazardEvent.seq)
         .options(selectinload(HazardEvent.photos))
         .execution_options(yield_per=2000)
-    )
-    current, expected_seq, prev_hash, count = None, 1, GENESIS_HASH, 0
-    for number, event in rows:
-        count += 1
-        if number != current:
-            current, expected_seq, prev_hash = number, 1, GENESIS_HASH
-        reason = _fault(number, event, expected_seq, prev_hash)
-        if reason:
-            return BrokenLink(number, event.seq, reason), count
-        expected_seq, prev_hash = expected_seq + 1, event.hash
+    ) as rows:
+        current, expected_seq, prev_hash, count = None, 1, GENESIS_HASH, 0
+        for number, event in rows:
+            count += 1
+            if number != current:
+                current, expected_seq, prev_hash = number, 1, GENESIS_HASH
+            reason = _fault(number, event, expected_seq, prev_hash)
+            if reason:
+                return BrokenLink(number, event.seq, reason), count
+            expected_seq, prev_hash = expected_seq + 1, event.hash
     return None, count
 
 

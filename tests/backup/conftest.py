@@ -1,10 +1,12 @@
 """Backup test helpers: stored photos, a filled instance, a fresh empty one."""
 
+import contextlib
 import os
 
 import pytest
 
 from app import create_app
+from app.backup.databases import FILES
 from app.extensions import db
 from app.photos.models import Photo
 from app.photos.store import photo_store
@@ -43,12 +45,22 @@ def new_instance(path, monkeypatch, url=None):
 
 
 @pytest.fixture
-def fresh(tmp_path, monkeypatch):
-    """An empty instance to restore into."""
-    instance = new_instance(tmp_path / "fresh", monkeypatch)
-    yield instance
-    with instance.app_context():
-        db.engine.dispose()
+def fresh(tmp_path, monkeypatch, engine, request):
+    """An empty instance to restore into, on the test's engine."""
+    with contextlib.ExitStack() as stack:
+        url = None
+        if engine == "postgres":
+            url = stack.enter_context(new_database(request.getfixturevalue("postgres_url"),
+                                                   f"fresh_{os.getpid()}_{tmp_path.name}"))
+        instance = new_instance(tmp_path / "fresh", monkeypatch, url)
+        yield instance
+        with instance.app_context():
+            db.engine.dispose()
+
+
+def database_file(folder):
+    """The database's file in the snapshot `folder` for the current app's engine."""
+    return folder / FILES[db.engine.dialect.name]
 
 
 @pytest.fixture

@@ -79,7 +79,7 @@ class Phones:
 
 
 def test_a_snapshot_taken_during_submissions_restores_all_accepted_before(
-        app, backup, fresh, monkeypatch):
+        app, backup, fresh, monkeypatch, engine):
     location = make_location()
     version = make_template(location.location_type, items=1).current_version
     db.session.commit()
@@ -94,7 +94,8 @@ def test_a_snapshot_taken_during_submissions_restores_all_accepted_before(
                 return result
             return wrapped
 
-        for step in ("dump_sqlite", "copy_photos"):
+        dump = "dump_sqlite" if engine == "sqlite" else "dump_postgres"
+        for step in (dump, "copy_photos"):
             monkeypatch.setattr(snapshot, step, then_more_arrive(getattr(snapshot, step)))
         before = phones.wait_for(3)
         take_snapshot(backup, keep=14, now=datetime(2026, 12, 3, 18, 0))

@@ -1,5 +1,5 @@
 """`flask restore`: into an empty instance only, checked against the manifest and the audit
-chain; the drill on SQLite."""
+chain; the drill on each engine."""
 
 from datetime import datetime
 

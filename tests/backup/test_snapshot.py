@@ -11,7 +11,7 @@ from app.backup.manifest import snapshot_folders
 from app.backup.snapshot import take_snapshot
 from app.extensions import db
 from app.photos.store import PhotoStore, photo_store
-from tests.backup.conftest import fill, stored_photo
+from tests.backup.conftest import database_file, fill, stored_photo
 from tests.factories import make_inspection
 
 NOW = datetime(2026, 12, 3, 18, 0)
@@ -20,7 +20,7 @@ NOW = datetime(2026, 12, 3, 18, 0)
 def test_a_snapshot_holds_the_database_and_every_photo_file_a_row_names(app, backup):
     fill()
     taken = take_snapshot(backup, keep=14, now=NOW)
-    assert (taken.folder / "database.sqlite3").is_file()
+    assert database_file(taken.folder).is_file()
     assert set(PhotoStore(backup / "photos").keys()) == set(photo_store().keys())
     assert len(taken.manifest.photo_files) == 4
 
@@ -41,7 +41,7 @@ def test_the_manifest_counts_the_rows(app, backup):
     manifest = json.loads((taken.folder / "manifest.json").read_text())
     assert manifest["counts"] == {"inspections": 1, "hazards": 1, "hazard_events": 2,
                                   "photos": 2}
-    assert (manifest["database_kind"], manifest["day"]) == ("sqlite", "2026-12-04")
+    assert (manifest["database_kind"], manifest["day"]) == (db.engine.dialect.name, "2026-12-04")
 
 
 def test_a_photo_file_no_row_names_is_left_out(app, backup):

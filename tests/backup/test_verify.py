@@ -10,7 +10,7 @@ from app.backup.snapshot import take_snapshot
 from app.extensions import db
 from app.photos.models import Photo
 from app.photos.store import PhotoStore, photo_store
-from tests.backup.conftest import fill
+from tests.backup.conftest import database_file, fill
 
 
 @pytest.fixture
@@ -46,7 +46,7 @@ def test_a_missing_photo_file_is_named(app, backup, taken):
 
 
 def test_a_changed_database_file_is_named(app, backup, taken):
-    database = taken.folder / "database.sqlite3"
+    database = database_file(taken.folder)
     with open(database, "r+b") as file:
         file.seek(200)
         file.write(b"\xff")
@@ -65,7 +65,7 @@ def test_a_count_that_differs_from_the_database_is_named(app, backup, taken):
 
 def test_a_given_snapshot_is_checked_rather_than_the_latest(app, backup, taken):
     take_snapshot(backup, keep=14, now=datetime(2026, 12, 4, 18, 0))
-    (taken.folder / "database.sqlite3").unlink()
+    database_file(taken.folder).unlink()
     assert verify(app, backup).exit_code == 0
     assert verify(app, snapshot_folders(backup)[0]).exit_code == 1
 

@@ -19,8 +19,9 @@ BUSY_MS = 200
 
 
 @pytest.fixture
-def app(tmp_path, monkeypatch):
-    with running_app(tmp_path, monkeypatch, DB_BUSY_TIMEOUT_MS=BUSY_MS) as app:
+def app(tmp_path, monkeypatch, database):
+    with running_app(tmp_path, monkeypatch, tables_made=True, SQLALCHEMY_DATABASE_URI=database,
+                     DB_BUSY_TIMEOUT_MS=BUSY_MS) as app:
         yield app
 
 

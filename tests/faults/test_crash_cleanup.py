@@ -17,9 +17,10 @@ from tests.images import jpeg
 
 
 @pytest.fixture
-def app(tmp_path, monkeypatch):
+def app(tmp_path, monkeypatch, database):
     """As in production: an exception no handler takes becomes the 500 answer."""
-    with running_app(tmp_path, monkeypatch, PROPAGATE_EXCEPTIONS=False) as app:
+    with running_app(tmp_path, monkeypatch, tables_made=True, SQLALCHEMY_DATABASE_URI=database,
+                     PROPAGATE_EXCEPTIONS=False) as app:
         yield app
 
 
