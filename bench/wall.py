@@ -126,6 +126,7 @@ def generate(scale: float, now: datetime, tz: ZoneInfo, seed: int = SEED) -> dic
         for t in range(1, types + 1) for n in (1, 2)]
     rows["ChecklistItem"] = [
         {"id": (v["id"] - 1) * ITEMS_PER_VERSION + p, "version_id": v["id"], "position": p,
+         "item_key": hexid("item", v["template_id"], p)[:32],
          "kind": "pass_fail", "prompt_zh": f"检查项{p}", "prompt_en": f"Item {p}",
          "guidance_zh": "", "guidance_en": "", "is_required": True,
          "photo_required_on_fail": p == 1, "default_level": "general", "min_value": None,

@@ -5,7 +5,8 @@ Months are the hospital's local calendar months; their UTC bounds are computed h
 row is put in its month with a CASE, so the same SQL runs on SQLite and PostgreSQL.
 """
 
-from dataclasses import dataclass
+import json
+from dataclasses import asdict, dataclass
 from datetime import date, datetime
 
 from sqlalchemy import case, func, select
@@ -212,3 +213,20 @@ def dashboard(now: datetime | None = None) -> Dashboard:
     now = now or utcnow()
     return Dashboard(now, headline(now), by_department(now), by_location_type(now), trend(now),
                      coverage_this_month(now))
+
+
+def dashboard_to_json(figures: Dashboard) -> str:
+    """The figures as JSON, for the shared cache (dates as ISO text)."""
+    return json.dumps(asdict(figures), default=lambda v: v.isoformat())
+
+
+def dashboard_from_json(text: str) -> Dashboard:
+    d = json.loads(text)
+    coverage = d["coverage"]
+    return Dashboard(
+        datetime.fromisoformat(d["now"]), Headline(**d["headline"]),
+        [DepartmentCount(**row) for row in d["departments"]],
+        [LocationTypeCount(**row) for row in d["location_types"]],
+        [Month(date.fromisoformat(m.pop("first")), **m) for m in d["trend"]],
+        CoverageThisMonth(**{**coverage, "kinds": [KindCoverage(**k)
+                                                   for k in coverage["kinds"]]}))
