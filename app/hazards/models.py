@@ -37,11 +37,17 @@ class Hazard(db.Model):
         CheckConstraint("funds_yuan IS NULL OR funds_yuan >= 0", name="funds_not_negative"),
         CheckConstraint("status != 'closed' OR closed_at IS NOT NULL", name="closed_has_time"),
         Index("ix_hazards_status_deadline", "status", "deadline_on"),
-        Index("ix_hazards_department_status", "department_id", "status"),
+        # Covering the open cards' counts by department and place (the dashboard, the wall).
+        Index("ix_hazards_department_status_place", "department_id", "status", "location_id",
+              "deadline_on"),
         # Covering the dashboard's month counts: found per month (by status), closed per
         # month (and on time).
         Index("ix_hazards_found_at_status", "found_at", "status"),
         Index("ix_hazards_closed_at_on_time", "closed_at", "closed_on_time"),
+        # The few recurring cards of the last twelve months, by place and item (the dashboard).
+        Index("ix_hazards_recurring_found_at", "found_at", "location_id", "department_id",
+              "item_result_id", sqlite_where=text("recurring"),
+              postgresql_where=text("recurring")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
