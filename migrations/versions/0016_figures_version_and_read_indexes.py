@@ -24,14 +24,24 @@ def upgrade():
                     sa.PrimaryKeyConstraint('name', name=op.f('pk_change_counters')))
     op.execute("INSERT INTO change_counters (name, value) VALUES ('figures', 0)")
     with op.batch_alter_table('hazards', schema=None) as batch_op:
-        # Covering the open cards' counts by department and place; the old index is its prefix.
+        # Covering the open cards' counts by department and place (and the overdue page's
+        # ids): PostgreSQL reads the first, SQLite the second. Each replaces its prefix.
+        batch_op.drop_index('ix_hazards_status_deadline')
+        batch_op.create_index('ix_hazards_status_deadline_place',
+                              ['status', 'deadline_on', 'department_id', 'location_id', 'id'],
+                              unique=False)
         batch_op.drop_index('ix_hazards_department_status')
         batch_op.create_index('ix_hazards_department_status_place',
                               ['department_id', 'status', 'location_id', 'deadline_on'],
                               unique=False)
+        # Partial: only the recurring cards, by place and by checklist item.
+        batch_op.create_index('ix_hazards_recurring_place',
+                              ['location_id', 'found_at', 'department_id'], unique=False,
+                              sqlite_where=sa.text('recurring = 1'),
+                              postgresql_where=sa.text('recurring'))
         batch_op.create_index('ix_hazards_recurring_found_at',
-                              ['found_at', 'location_id', 'department_id', 'item_result_id'],
-                              unique=False, sqlite_where=sa.text('recurring'),
+                              ['found_at', 'item_result_id', 'department_id'], unique=False,
+                              sqlite_where=sa.text('recurring = 1'),
                               postgresql_where=sa.text('recurring'))
     with op.batch_alter_table('inspections', schema=None) as batch_op:
         batch_op.create_index('ix_inspections_kind_received_at', ['kind', 'received_at'],
@@ -48,7 +58,11 @@ def downgrade():
         batch_op.drop_index('ix_inspections_kind_received_at')
     with op.batch_alter_table('hazards', schema=None) as batch_op:
         batch_op.drop_index('ix_hazards_recurring_found_at')
+        batch_op.drop_index('ix_hazards_recurring_place')
         batch_op.drop_index('ix_hazards_department_status_place')
         batch_op.create_index('ix_hazards_department_status', ['department_id', 'status'],
+                              unique=False)
+        batch_op.drop_index('ix_hazards_status_deadline_place')
+        batch_op.create_index('ix_hazards_status_deadline', ['status', 'deadline_on'],
                               unique=False)
     op.drop_table('change_counters')
