@@ -13,7 +13,7 @@ the future, and it counts only once that moment has passed.
 """
 
 from bisect import bisect_right
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import request
 from sqlalchemy import select
@@ -28,16 +28,19 @@ EPOCH = datetime(1970, 1, 1)
 
 
 def figures_version(now: datetime | None = None, *, hourly: bool = False) -> str:
-    """"<changes>.<local date>.<shift>" at `now` (naive UTC), with ".<step>" while a change
-    settles; `hourly` adds the local hour (a window of the last twelve months moves by the
-    hour)."""
+    """"<changes>-<last change>.<local date>.<shift>" at `now` (naive UTC), with ".<step>"
+    while a change settles; `hourly` adds the local hour (a window of the last twelve months
+    moves by the hour)."""
     now = now or utcnow()
     row = db.session.execute(select(ChangeCounter.value, ChangeCounter.changed_at)
                              .where(ChangeCounter.name == FIGURES)).first()
     changes, changed_at = row if row is not None else (0, None)
     local = to_local(now)
     shift = bisect_right(shift_starts(), local.time().replace(tzinfo=None))
-    parts = [str(changes), local.date().isoformat(), str(shift)]
+    # The last change's time as well as the count: a database restored from a backup counts
+    # again from an older value, and must not match figures cached from the lost history.
+    stamp = (changed_at - EPOCH) // timedelta(microseconds=1) if changed_at else 0
+    parts = [f"{changes}-{stamp}", local.date().isoformat(), str(shift)]
     if hourly:
         parts.append(f"h{local.hour}")
     if changed_at is not None and now - changed_at < DEVICE_CLOCK_SKEW:
