@@ -99,13 +99,16 @@ def _named_counts(cls, rows):
 def by_department(now: datetime | None = None) -> list[DepartmentCount]:
     """Open hazards per department, most overdue first then most open; departments with none
     open are left out."""
-    o = _open_per_place(local_today(now or utcnow()))
-    open_, overdue = func.sum(o.c.open), func.sum(o.c.overdue)
+    today = local_today(now or utcnow())
+    # Grouped by department alone: read in the order of the (department, status, ...) index.
+    o = (select(Hazard.department_id, func.count().label("open"),
+                _count_if(Hazard.deadline_on < today).label("overdue"))
+         .where(Hazard.status.in_(OPEN_HAZARD_STATUSES))
+         .group_by(Hazard.department_id).subquery())
     rows = db.session.execute(
-        select(Department.id, Department.name_zh, Department.name_en, open_, overdue)
+        select(Department.id, Department.name_zh, Department.name_en, o.c.open, o.c.overdue)
         .join(o, o.c.department_id == Department.id)
-        .group_by(Department.id, Department.name_zh, Department.name_en)
-        .order_by(overdue.desc(), open_.desc(), Department.id))
+        .order_by(o.c.overdue.desc(), o.c.open.desc(), Department.id))
     return _named_counts(DepartmentCount, rows)
 
 
