@@ -3,6 +3,7 @@
 from app.audit.models import AuditRecord
 from app.auth.models import Department, User
 from app.checklists.models import ChecklistItem, ChecklistTemplate, ChecklistVersion
+from app.dashboard.models import ChangeCounter
 from app.hazards.models import DeadlineExtension, Hazard, HazardCounter, HazardEvent
 from app.inspections.models import Inspection, ItemResult
 from app.locations.models import Location, LocationType
@@ -15,6 +16,7 @@ from app.wall.models import DisplayToken
 
 __all__ = [
     "AuditRecord",
+    "ChangeCounter",
     "ChecklistItem",
     "ChecklistTemplate",
     "ChecklistVersion",

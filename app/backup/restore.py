@@ -37,7 +37,8 @@ def instance_contents() -> tuple[int, bool]:
     with db.engine.connect() as conn:
         existing = set(sa.inspect(conn).get_table_names())
         for table in db.metadata.sorted_tables:
-            if table.name in existing:
+            # The figures' change counter has its row from the moment the schema is made.
+            if table.name in existing and table.name != "change_counters":
                 rows += conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
     return rows, next(iter(photo_store().keys()), None) is not None
 

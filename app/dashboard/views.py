@@ -1,13 +1,20 @@
 """The managers' dashboard."""
 
+import hashlib
+
 from babel.dates import format_skeleton
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template, request, session
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 
 from app.common.i18n import is_english
 from app.common.permissions import require
+from app.common.shared import shared_cache
+from app.common.time import utcnow
 from app.dashboard import charts, stats
+from app.dashboard.version import figures_version, hour_start, sent_etag
 
 bp = Blueprint("dashboard", __name__)
 
@@ -52,10 +59,55 @@ def trend_charts(months: list[stats.Month]) -> tuple[charts.ColumnChart, charts.
 @bp.get("/dashboard")
 @require("dashboard.view")
 def index():
-    figures = stats.dashboard()
-    counts_chart, rate_chart = trend_charts(figures.trend)
-    return render_template(
-        "dashboard/index.html", figures=figures, counts_chart=counts_chart,
-        rate_chart=rate_chart, stacked=charts.stacked, top_rows=TOP_ROWS,
-        months=list(zip(month_names(figures.trend), figures.trend, strict=True))[::-1],
-    )
+    """The figures, with an ETag from their version and the viewer: a reload of an unchanged
+    dashboard is a 304 from one small query; the figures are computed once per version and
+    language for everyone (each viewer's page is then drawn around them)."""
+    now = utcnow()
+    lang = str(get_locale())
+    version = figures_version(now, hourly=True)
+    tag = f"dash.{FORMAT}.{lang}.{version}.{_viewer()}"
+    sent = sent_etag(tag)
+    if sent is not None and not session.get("_flashes"):
+        response = current_app.response_class(status=304)
+        response.set_etag(sent)
+    else:
+        figures = _shared_figures(lang, version, now)
+        counts_chart, rate_chart = trend_charts(figures.trend)
+        response = current_app.make_response(render_template(
+            "dashboard/index.html", figures=figures, counts_chart=counts_chart,
+            rate_chart=rate_chart, stacked=charts.stacked, top_rows=TOP_ROWS,
+            months=list(zip(month_names(figures.trend), figures.trend, strict=True))[::-1],
+            recurring_at=hour_start(now)))
+        response.set_etag(tag)
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+# Part of every tag and cache key: raise it when the figures' shape or the page changes.
+FORMAT = 1
+KEEP_SECONDS = 600  # as the wall's (app/wall/views.py)
+
+
+def _viewer() -> str:
+    """What of the viewer the page shows besides the figures: who they are (name, role and
+    department: the menu, the recurring lists' scope, the theme) and their session's form
+    token (a page kept from another session would carry a stale one)."""
+    user = current_user
+    generate_csrf()  # the session's token, made now if the page is its first form
+    seen = (user.id, user.role, user.department_id, user.full_name, user.theme,
+            session.get("csrf_token"), request.full_path)
+    return hashlib.sha256(repr(seen).encode()).hexdigest()[:16]
+
+
+def _shared_figures(lang: str, version: str, now) -> stats.Dashboard:
+    """The figures for `version`, computed once for all viewers of every worker (and host,
+    with REDIS_URL)."""
+    cache, key = shared_cache(), f"dashboard:{FORMAT}:{lang}"
+    kept = cache.get(key)
+    if kept is not None:
+        kept_version, text = kept.split("\n", 1)
+        if kept_version == version:
+            return stats.dashboard_from_json(text)
+    figures = stats.dashboard(now)
+    cache.set(key, f"{version}\n{stats.dashboard_to_json(figures)}", KEEP_SECONDS)
+    return figures

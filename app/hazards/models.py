@@ -36,12 +36,22 @@ class Hazard(db.Model):
         CheckConstraint(one_of("status", HAZARD_STATUSES), name="status"),
         CheckConstraint("funds_yuan IS NULL OR funds_yuan >= 0", name="funds_not_negative"),
         CheckConstraint("status != 'closed' OR closed_at IS NOT NULL", name="closed_has_time"),
-        Index("ix_hazards_status_deadline", "status", "deadline_on"),
-        Index("ix_hazards_department_status", "department_id", "status"),
+        # Covering the open cards' counts, by department and place, and the overdue page's
+        # ids (the dashboard, the wall): PostgreSQL reads the first, SQLite the second.
+        Index("ix_hazards_status_deadline_place", "status", "deadline_on", "department_id",
+              "location_id", "id"),
+        Index("ix_hazards_department_status_place", "department_id", "status", "location_id",
+              "deadline_on"),
         # Covering the dashboard's month counts: found per month (by status), closed per
         # month (and on time).
         Index("ix_hazards_found_at_status", "found_at", "status"),
         Index("ix_hazards_closed_at_on_time", "closed_at", "closed_on_time"),
+        # The few recurring cards of the last twelve months, by place and by checklist item
+        # (the dashboard): partial, so they hold only those cards.
+        Index("ix_hazards_recurring_place", "location_id", "found_at", "department_id",
+              sqlite_where=text("recurring = 1"), postgresql_where=text("recurring")),
+        Index("ix_hazards_recurring_found_at", "found_at", "item_result_id", "department_id",
+              sqlite_where=text("recurring = 1"), postgresql_where=text("recurring")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

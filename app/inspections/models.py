@@ -23,6 +23,8 @@ class Inspection(db.Model):
         CheckConstraint(one_of("kind", INSPECTION_KINDS), name="kind"),
         Index("ix_inspections_location_submitted", "location_id", "received_at"),
         Index("ix_inspections_received_at", "received_at"),
+        # Coverage reads each kind from its own start (the quarter's rounds, today's patrols).
+        Index("ix_inspections_kind_received_at", "kind", "received_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

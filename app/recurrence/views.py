@@ -32,9 +32,12 @@ def recurrence_card(hazard, user) -> dict:
 
 
 @bp.app_template_global()
-def recurring_most(user) -> dict:
-    """The dashboard's lists: the places and the checklist items that recur most."""
-    return {"places": queries.top_places(user), "checklist_items": queries.top_items(user)}
+def recurring_most(user, now=None) -> dict:
+    """The dashboard's lists: the places and the checklist items that recur most (in the
+    twelve months up to `now`, naive UTC, default the present)."""
+    now = now or None  # an undefined template variable is falsy
+    return {"places": queries.top_places(user, now),
+            "checklist_items": queries.top_items(user, now)}
 
 
 @bp.post("/hazards/<number>/review")

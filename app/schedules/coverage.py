@@ -13,16 +13,18 @@ from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from flask import current_app
-from sqlalchemy import String, and_, or_, select, type_coerce
+from sqlalchemy import String, and_, func, or_, select, type_coerce
 
 from app.common.permissions import sees_all_departments
 from app.common.time import (
+    DEVICE_CLOCK_SKEW,
     DEVICE_CLOCK_TRUST,
     believable_device_time,
     local_to_utc,
     to_local,
     utcnow,
 )
+from app.common.vocab import FREQUENCIES
 from app.extensions import db
 from app.inspections.models import Inspection
 from app.locations.models import Location
@@ -225,3 +227,162 @@ class _Calendar:
     def first_owed(self, created_at: datetime) -> int:
         """The index of the period in which the schedule was created (0 when before)."""
         return max(0, bisect_right(self.starts_utc, created_at) - 1)
+
+
+# Totals without a row per schedule: the wall and the dashboard count every schedule of the
+# hospital (4,000 at 2,000 places), and building each one's coverage in Python cost them
+# hundreds of milliseconds. The counts are the sums of compute()'s, to the period.
+
+@dataclass
+class KindTotals:
+    done: int = 0
+    missed: int = 0
+    due: int = 0
+
+
+@dataclass
+class Missed:
+    """One period that ended unmet, as the wall lists it."""
+
+    period: Period
+    location_id: int
+    location_code: str
+    kind: str
+    frequency: str
+
+
+@dataclass
+class Summary:
+    kinds: dict[str, KindTotals]  # by inspection kind
+    missed_rows: list[Missed]  # the newest first (period end, then place code, descending)
+
+    @property
+    def done(self) -> int:
+        return sum(k.done for k in self.kinds.values())
+
+    @property
+    def missed(self) -> int:
+        return sum(k.missed for k in self.kinds.values())
+
+    @property
+    def due(self) -> int:
+        return sum(k.due for k in self.kinds.values())
+
+    @property
+    def rate(self) -> float | None:
+        owed = self.done + self.missed
+        return self.done / owed if owed else None
+
+
+def summary(since: datetime, *, now: datetime | None = None, missed_rows: int = 0) -> Summary:
+    """compute()'s totals by kind over all active schedules, and its `missed_rows` newest
+    missed periods. Schedules are counted in SQL by frequency and kind; only those made inside
+    the window (they owe from the period they were made in) and the inspections that may count
+    are read one by one."""
+    now = now or utcnow()
+    now_local = to_local(now).replace(tzinfo=None)
+    shifts = shift_starts()
+    calendars = {f: _Calendar(f, since, now_local, shifts) for f in FREQUENCIES}
+    # Made before its frequency's second period of the window: owes from the first.
+    owes_all = or_(*(and_(InspectionSchedule.frequency == f,
+                          InspectionSchedule.created_at < _second_start(c))
+                     for f, c in calendars.items()))
+    kinds: dict[str, KindTotals] = {}
+    owing: set[tuple[str, str]] = set()  # the (frequency, kind) pairs of the schedules
+    for frequency, kind, count in db.session.execute(
+            _active(select(InspectionSchedule.frequency, InspectionSchedule.kind, func.count())
+                    .where(owes_all)
+                    .group_by(InspectionSchedule.frequency, InspectionSchedule.kind))):
+        totals = kinds.setdefault(kind, KindTotals())
+        totals.missed += count * calendars[frequency].current_index
+        totals.due += count
+        owing.add((frequency, kind))
+    firsts: dict[int, int] = {}
+    for id_, frequency, kind, created_at in db.session.execute(
+            _active(select(InspectionSchedule.id, InspectionSchedule.frequency,
+                           InspectionSchedule.kind, _raw(InspectionSchedule.created_at))
+                    .where(InspectionSchedule.created_at >= min(map(_second_start,
+                                                                    calendars.values())),
+                           ~owes_all))):
+        firsts[id_] = first = calendars[frequency].first_owed(_datetime(created_at))
+        totals = kinds.setdefault(kind, KindTotals())
+        totals.missed += max(0, calendars[frequency].current_index - first)
+        totals.due += 1
+        owing.add((frequency, kind))
+    done = _done_pairs(calendars, firsts, now, owing)
+    for _id, frequency, kind, index in done:
+        totals = kinds[kind]
+        totals.done += 1
+        if index < calendars[frequency].current_index:
+            totals.missed -= 1
+        else:
+            totals.due -= 1
+    return Summary(kinds, _newest_missed(calendars, done, missed_rows) if missed_rows else [])
+
+
+def _active(query):
+    """Active schedules of active places (visible_schedules() for everyone)."""
+    return (query.join(Location, Location.id == InspectionSchedule.location_id)
+            .where(InspectionSchedule.is_active, Location.is_active))
+
+
+def _second_start(calendar: "_Calendar") -> datetime:
+    starts = calendar.starts_utc
+    return starts[1] if len(starts) > 1 else calendar.end_utc
+
+
+def _done_pairs(calendars: dict, firsts: dict[int, int], now: datetime,
+                kinds: set[tuple[str, str]]) -> set:
+    """(schedule id, frequency, kind, period index) of every owed period with an inspection
+    in it: the inspections of each kind from the first period its schedules' frequencies look
+    at (today's patrols need not read back to the start of the quarter; a phone's clock may be
+    a little ahead) joined to their schedules."""
+    since_by_kind: dict[str, datetime] = {}
+    for frequency, kind in kinds:
+        start = calendars[frequency].starts_utc[0] - DEVICE_CLOCK_SKEW
+        since_by_kind[kind] = min(start, since_by_kind.get(kind, start))
+    if not since_by_kind:
+        return set()
+    rows = db.session.execute(_active(
+        select(InspectionSchedule.id, InspectionSchedule.frequency, InspectionSchedule.kind,
+               _raw(Inspection.submitted_at), _raw(Inspection.received_at))
+        .join(Inspection, and_(Inspection.location_id == InspectionSchedule.location_id,
+                               Inspection.kind == InspectionSchedule.kind)))
+        .where(Inspection.received_at <= now + DEVICE_CLOCK_TRUST,
+               or_(*(and_(Inspection.kind == kind, Inspection.received_at >= start)
+                     for kind, start in sorted(since_by_kind.items())))))
+    done = set()
+    for id_, frequency, kind, submitted_at, received_at in rows:
+        at = done_at(_datetime(submitted_at), _datetime(received_at))
+        if at > now:
+            continue
+        index = calendars[frequency].index_of(at)
+        if index is not None and index >= firsts.get(id_, 0):
+            done.add((id_, frequency, kind, index))
+    return done
+
+
+def _newest_missed(calendars: dict, done: set, limit: int) -> list[Missed]:
+    """The `limit` newest missed periods: from the latest end back, the places of the periods
+    ending then in descending code, those done left out."""
+    ended = [(c.periods[i], f, i) for f, c in calendars.items() for i in range(c.current_index)]
+    rows: list[Missed] = []
+    for end in sorted({period.end for period, _f, _i in ended}, reverse=True):
+        found = []
+        for period, frequency, index in ((p, f, i) for p, f, i in ended if p.end == end):
+            skip = {id_ for id_, f, _k, i in done if f == frequency and i == index}
+            for id_, location_id, code, kind in db.session.execute(_active(
+                    select(InspectionSchedule.id, InspectionSchedule.location_id,
+                           Location.code, InspectionSchedule.kind))
+                    .where(InspectionSchedule.frequency == frequency,
+                           InspectionSchedule.created_at
+                           < calendars[frequency].starts_utc[index + 1])
+                    .order_by(Location.code.desc(), InspectionSchedule.kind)
+                    .limit(limit - len(rows) + len(skip))):
+                if id_ not in skip:
+                    found.append(Missed(period, location_id, code, kind, frequency))
+        found.sort(key=lambda m: m.location_code, reverse=True)
+        rows.extend(found[:limit - len(rows)])
+        if len(rows) >= limit:
+            break
+    return rows

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import Department
@@ -26,6 +26,8 @@ class InspectionSchedule(db.Model):
         CheckConstraint(
             "owner_department_id IS NOT NULL OR owner_role IS NOT NULL", name="has_owner"
         ),
+        # The few schedules made inside a coverage window are read one by one.
+        Index("ix_inspection_schedules_created_at", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -11,7 +11,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import aliased
 
 from app.auth.models import Department, User
-from app.common.i18n import localized
+from app.common.i18n import is_english
 from app.common.time import local_today, utcnow
 from app.common.vocab import FREQUENCIES, HAZARD_LEVELS, INSPECTION_KINDS
 from app.dashboard import stats
@@ -19,7 +19,7 @@ from app.extensions import db
 from app.hazards.models import Hazard, HazardEvent
 from app.locations.models import Location
 from app.photos.models import Photo
-from app.schedules.coverage import compute
+from app.schedules.coverage import summary
 from app.schedules.periods import label
 
 # The most a wall pages through; the count says how many more there are.
@@ -66,24 +66,34 @@ def _overdue(today) -> list[dict]:
         .join(Location, Location.id == Hazard.location_id)
         .join(Department, Department.id == Hazard.department_id)
         .outerjoin(responsible, responsible.id == Hazard.responsible_id)
-        .where(Hazard.is_overdue(today))
+        # The page's ids first, from the (status, deadline) index alone: thousands of overdue
+        # cards are sorted without reading their rows or joining their places.
+        .where(Hazard.id.in_(select(Hazard.id).where(Hazard.is_overdue(today))
+                             .order_by(Hazard.deadline_on, Hazard.id).limit(MAX_ROWS)))
         .order_by(Hazard.deadline_on, Hazard.id)
-        .limit(MAX_ROWS)
     ).all()
     thumbs = before_thumbnails(rows)
+    # Words looked up once, not once per row: a lazy string or a locale is costly per call.
+    pick, levels = _chooser(), {key: str(name) for key, name in HAZARD_LEVELS.items()}
     return [{
         "number": row.number,
         "title": title(row.description),
-        "location": localized(_Names(row.name_zh, row.name_en), "name"),
+        "location": pick(row.name_zh, row.name_en),
         "code": row.code,
-        "department": localized(_Names(row.dept_zh, row.dept_en), "name"),
+        "department": pick(row.dept_zh, row.dept_en),
         "level": row.level,
-        "level_label": str(HAZARD_LEVELS[row.level]),
+        "level_label": levels[row.level],
         "days": (today - row.deadline_on).days,
         "responsible": row.full_name,
         "thumb": thumbs.get(row.id),
         "supervised": row.supervised_at is not None,  # 督办: the ladder reached leadership
     } for row in rows]
+
+
+def _chooser():
+    """A name from its two columns in the request's language, as `localized` picks it."""
+    english = is_english()
+    return lambda zh, en: (en or zh or "") if english else (zh or en or "")
 
 
 def title(description: str) -> str:
@@ -123,22 +133,23 @@ def _missed_today(today, now) -> tuple[list[dict], int, int]:
     are owed an inspection now."""
     # Just before midnight: yesterday's daily round, ended at 00:00, counts as missed today.
     since = datetime.combine(today, time()) - timedelta(microseconds=1)
-    coverage = compute(since, now=now, with_missed=True)
-    missed = [(period, s) for s in coverage.schedules for period in s.missed_periods]
-    missed.sort(key=lambda pair: (pair[0].end, pair[1].location_code), reverse=True)
-    places = _places({s.location_id for _, s in missed[:MAX_ROWS]})
+    found = summary(since, now=now, missed_rows=MAX_ROWS)
+    missed = found.missed_rows
+    places = _places({m.location_id for m in missed})
+    kinds = {key: str(name) for key, name in INSPECTION_KINDS.items()}
+    frequencies = {key: str(name) for key, name in FREQUENCIES.items()}
     rows = []
-    for period, s in missed[:MAX_ROWS]:
-        place = places.get(s.location_id)
+    for m in missed:
+        place = places.get(m.location_id)
         rows.append({
-            "code": s.location_code,
+            "code": m.location_code,
             "location": place[0] if place else "",
             "department": place[1] if place else "",
-            "kind": str(INSPECTION_KINDS[s.kind]),
-            "frequency": str(FREQUENCIES[s.frequency]),
-            "period": label(period),
+            "kind": kinds[m.kind],
+            "frequency": frequencies[m.frequency],
+            "period": label(m.period),
         })
-    return rows, len(missed), coverage.due
+    return rows, found.missed, found.due
 
 
 def _places(ids) -> dict[int, tuple[str, str]]:
@@ -149,12 +160,5 @@ def _places(ids) -> dict[int, tuple[str, str]]:
                Department.name_en)
         .join(Department, Department.id == Location.department_id)
         .where(Location.id.in_(ids)))
-    return {id_: (localized(_Names(lzh, len_), "name"), localized(_Names(dzh, den), "name"))
-            for id_, lzh, len_, dzh, den in rows}
-
-
-class _Names:
-    """Two name columns read as a row, for `localized`."""
-
-    def __init__(self, zh, en):
-        self.name_zh, self.name_en = zh, en
+    pick = _chooser()
+    return {id_: (pick(lzh, len_), pick(dzh, den)) for id_, lzh, len_, dzh, den in rows}

@@ -27,6 +27,7 @@ from app.common.permissions import require
 from app.common.shared import shared_cache
 from app.common.time import local_today
 from app.common.urls import public_url
+from app.dashboard.version import figures_version, sent_etag
 from app.extensions import db
 from app.photos.store import photo_store
 from app.wall import services
@@ -56,7 +57,9 @@ def screen(token):
         return _not_found()
     lang = _lang()
     with force_locale(lang or current_app.config["BABEL_DEFAULT_LOCALE"]):
-        data = wall_data()
+        # The data as the screens' polls get it: computed once per version.
+        _tag, body = _shared_body(lang or current_app.config["BABEL_DEFAULT_LOCALE"])
+        data = json.loads(body)
         response = current_app.make_response(render_template(
             "wall/screen.html", display=display, data=data, lang=lang,
             poll_seconds=POLL_SECONDS, timezone=current_app.config["HOSPITAL_TIMEZONE"],
@@ -68,29 +71,57 @@ def screen(token):
 
 @bp.get("/wall/<token>/data")
 def data(token):
-    """The screen's data as JSON, with an ETag: an unchanged screen costs a 304."""
+    """The screen's data as JSON, with an ETag made from the figures' version: an unchanged
+    screen costs a 304 and two small queries, nothing computed."""
     if services.active_display(token) is None:
         return {"error": "not found"}, 404
-    body = _shared_body(_lang() or current_app.config["BABEL_DEFAULT_LOCALE"])
-    response = current_app.response_class(body, mimetype="application/json")
-    response.add_etag()
+    lang = _lang() or current_app.config["BABEL_DEFAULT_LOCALE"]
+    tag, body = _tag(lang), None
+    if sent_etag(tag) is None:
+        tag, body = _shared_body(lang, tag)
+    sent = sent_etag(tag)
+    if sent is not None:
+        response = current_app.response_class(status=304)
+        response.set_etag(sent)
+    else:
+        response = current_app.response_class(body, mimetype="application/json")
+        response.set_etag(tag)
     response.headers["Cache-Control"] = "no-cache"
-    return response.make_conditional(request)
+    return response
 
 
-def _shared_body(lang: str) -> str:
-    """The data as JSON, computed at most once per WALL_CACHE_SECONDS and language for all the
-    screens a worker serves (every host's, with REDIS_URL): ten TVs polling cost one
-    computation."""
-    cache, key = shared_cache(), f"wall:{lang}"
-    body = cache.get(key)
-    if body is not None:
-        return body
+# Part of every tag and cache key: raise it when the data's shape or wording changes, so that
+# no screen or shared cache (Redis outlives a deploy) keeps the old.
+FORMAT = 2
+# How long a computed answer stays in the shared cache for its version. A poll of an unchanged
+# wall does not need it (a 304 comes from the version alone): it serves screens that open or
+# reload, and keeps an idle wall's cache from holding data for ever.
+KEEP_SECONDS = 600
+
+
+def _tag(lang: str) -> str:
+    return f"wall.{FORMAT}.{lang}.{figures_version()}"
+
+
+def _shared_body(lang: str, tag: str | None = None) -> tuple[str, str]:
+    """The tag and JSON of the data, computed once per version and language for all the
+    screens of every worker (and host, with REDIS_URL). Within WALL_CACHE_SECONDS of its
+    computation the last answer serves even a newer version: under a stream of changes the
+    screens cost one computation per WALL_CACHE_SECONDS."""
+    tag = tag or _tag(lang)
+    cache, key = shared_cache(), f"wall:{FORMAT}:{lang}"
+    seconds = current_app.config["WALL_CACHE_SECONDS"]
+    kept = cache.get(key)
+    if kept is not None:
+        kept_tag, body = kept.split("\n", 1)
+        if kept_tag == tag or (seconds > 0 and cache.get(key + ":fresh") == kept_tag):
+            return kept_tag, body
     with force_locale(lang):
         body = json.dumps(wall_data(), ensure_ascii=False, sort_keys=True)
-    if current_app.config["WALL_CACHE_SECONDS"] > 0:
-        cache.set(key, body, current_app.config["WALL_CACHE_SECONDS"])
-    return body
+    cache.set(key, f"{tag}\n{body}", KEEP_SECONDS)
+    if seconds > 0:
+        cache.set(key + ":fresh", tag, seconds)
+    return tag, body
 
 
 @bp.get("/wall/<token>/thumbs/<sha256>.jpg")
