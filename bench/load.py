@@ -234,9 +234,10 @@ def prepare(guards: int, managers: int, walls: int, places: int) -> dict:
             "hazards": numbers}
 
 
-def check(accepted: dict) -> dict:
-    """In the instance's environment: is every accepted submit stored exactly once, every
-    accepted photo and every photo of those inspections in the store? Counts and problems."""
+def check(accepted: dict, app=None) -> dict:
+    """In the instance's environment (or `app`'s): is every accepted submit stored exactly once,
+    every accepted photo and every photo of those inspections in the store? Counts and
+    problems."""
     from sqlalchemy import func, select
 
     from app import create_app
@@ -246,7 +247,7 @@ def check(accepted: dict) -> dict:
     from app.photos.models import Photo
     from app.photos.store import photo_store
 
-    app = create_app()
+    app = app or create_app()
     problems, counts = [], Counter()
     submits, photos = accepted["submits"], accepted["photos"]
     with app.app_context():
