@@ -31,6 +31,14 @@ class Config:
     DB_STATEMENT_TIMEOUT_MS = int(os.environ.get("DB_STATEMENT_TIMEOUT_MS", "15000"))
     # Photos default to <instance>/photos when unset.
     PHOTO_DIR = os.environ.get("PHOTO_DIR")
+    # Photos in an S3-compatible bucket instead of PHOTO_DIR: s3://bucket/prefix. The endpoint
+    # of a server that is not AWS (SeaweedFS, MinIO, Ceph...), its region, and the keys (unset:
+    # boto3's own chain: AWS_* variables, ~/.aws, an instance role).
+    PHOTO_STORE = os.environ.get("PHOTO_STORE") or None
+    S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL") or None
+    S3_REGION = os.environ.get("S3_REGION") or "us-east-1"
+    S3_ACCESS_KEY_ID = os.environ.get("S3_ACCESS_KEY_ID") or None
+    S3_SECRET_ACCESS_KEY = os.environ.get("S3_SECRET_ACCESS_KEY") or None
     # The host printed into QR labels: the hospital's intranet address.
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://localhost:5000")
     HOSPITAL_TIMEZONE = os.environ.get("HOSPITAL_TIMEZONE", "Asia/Shanghai")

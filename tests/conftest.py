@@ -2,6 +2,7 @@
 
 import contextlib
 import os
+import uuid
 
 import pytest
 from flask import g, has_app_context, request, request_finished
@@ -114,6 +115,39 @@ def redis_url():
             yield url
     except servers.Missing as e:
         pytest.fail(str(e))
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """A private SeaweedFS S3 gateway for this test run (one per worker)."""
+    try:
+        with servers.running_s3() as server:
+            yield server
+    except servers.Missing as e:
+        pytest.fail(str(e))
+
+
+@pytest.fixture
+def s3_bucket(s3_server):
+    """A new, empty bucket on the private S3 server; its name."""
+    name = f"t-{uuid.uuid4().hex[:20]}"
+    s3_server.create_bucket(name)
+    return name
+
+
+def s3_settings(server, bucket: str, prefix: str = "photos") -> dict:
+    """The settings that put an app's photos into `bucket` on the private S3 server."""
+    return {"PHOTO_STORE": f"s3://{bucket}/{prefix}", "S3_ENDPOINT_URL": server.endpoint,
+            "S3_REGION": server.region, "S3_ACCESS_KEY_ID": server.access_key,
+            "S3_SECRET_ACCESS_KEY": server.secret_key}
+
+
+@pytest.fixture
+def s3_app(tmp_path, monkeypatch, s3_server, s3_bucket):
+    """The app with its photos in a fresh bucket (s3://<bucket>/photos) of the private S3
+    server; a test module uses it as its `app` with `def app(s3_app): return s3_app`."""
+    with running_app(tmp_path, monkeypatch, **s3_settings(s3_server, s3_bucket)) as app:
+        yield app
 
 
 @pytest.fixture

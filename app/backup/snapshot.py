@@ -22,7 +22,7 @@ from app.backup.manifest import PHOTOS, SNAPSHOTS, Manifest, file_sha256
 from app.backup.retention import Pruned, prune
 from app.common.time import local_today
 from app.extensions import db
-from app.photos.store import PhotoStore, photo_store
+from app.photos.store import PhotoStore, StoreBase, StoreUnavailable, photo_store
 
 PARTIAL = ".partial-"
 
@@ -86,19 +86,23 @@ def _write_snapshot(folder: Path, photos: Path, name: str, now: datetime
     return manifest, copied
 
 
-def copy_photos(keys: list[str], source: PhotoStore, target: PhotoStore
+def copy_photos(keys: list[str], source: StoreBase, target: StoreBase
                 ) -> tuple[int, list[str]]:
-    """Copy into `target` each file it lacks; returns how many were copied and the keys whose
-    file `source` lacks or holds damaged (its bytes no longer hash to its name)."""
+    """Copy into `target` each file it lacks, streamed; returns how many were copied and the
+    keys whose file `source` lacks or holds damaged (its bytes no longer hash to its name). A
+    store that does not answer (StoreUnavailable) stops the copy."""
     copied, missing = 0, []
     for key in keys:
         if target.exists(key):  # content-addressed: same name, same bytes
             continue
-        path = source.path(key)
         try:
-            if path is None:
+            file = source.open(key)
+            if file is None:
                 raise FileNotFoundError(key)
-            target.save(path.read_bytes(), key)  # refuses bytes that do not hash to `key`
+            with file:
+                target.save_file(file, key)  # refuses bytes that do not hash to `key`
+        except StoreUnavailable:
+            raise
         except (OSError, ValueError):
             missing.append(key)
             continue

@@ -5,7 +5,7 @@ import time
 
 from flask import current_app
 
-from app.photos.store import PhotoStore, photo_store
+from app.photos.store import StoreBase, photo_store
 
 EXTENSION = "saferound.free_space"
 MB = 1024 * 1024
@@ -21,7 +21,7 @@ class FreeSpaceWatch:
         self._measured_at: float | None = None
         self._free: int | None = None
 
-    def free_bytes(self, store: PhotoStore) -> int | None:
+    def free_bytes(self, store: StoreBase) -> int | None:
         now = self.clock()
         if self._measured_at is None or now - self._measured_at >= self.ttl:
             try:
@@ -40,7 +40,10 @@ def watch() -> FreeSpaceWatch:
 def low_space() -> tuple[int | None, int] | None:
     """(free bytes or None if unreadable, the minimum) when storage needs attention, else None."""
     minimum = current_app.config["PHOTO_MIN_FREE_MB"] * MB
-    free = watch().free_bytes(photo_store())
+    store = photo_store()
+    if not store.measures_free_space:  # a bucket: /readyz asks whether it takes a file
+        return None
+    free = watch().free_bytes(store)
     if free is not None and free >= minimum:
         return None
     return free, minimum

@@ -101,10 +101,8 @@ def collect_photo_garbage(*, days: int, apply: bool = False,
         if stored_at >= cutoff:
             found.young_files += 1
             continue
-        path = store.path(key)
-        try:
-            size = path.stat().st_size if path else 0
-        except FileNotFoundError:  # removed meanwhile
+        size = store.size(key)
+        if size is None:  # removed meanwhile
             continue
         # Looked at again just before deleting: a row made since the list was read (the same
         # photo uploaded again, which also renews the file's date) keeps the file.

@@ -1,6 +1,6 @@
 """Serving stored photos, only to people who may see the record they belong to."""
 
-from flask import Blueprint, abort, send_file
+from flask import Blueprint, abort
 from flask_login import current_user
 from sqlalchemy import or_, select
 
@@ -31,14 +31,13 @@ def _owning_departments(sha256: str) -> set[int]:
 
 
 def _send(sha256: str):
-    path = photo_store().path(sha256)
-    if path is None:
-        abort(404)
     departments = _owning_departments(sha256)
     if not any(sees_department(current_user, d) for d in departments):
         abort(404)  # not "forbidden": say nothing about photos one may not see
-    response = send_file(path, mimetype="image/jpeg", etag=sha256, conditional=True,
-                         max_age=31536000)
+    # Checked first, so that a repeat is answered 304 without asking the store (a bucket).
+    response = photo_store().send(sha256, max_age=31536000)
+    if response is None:
+        abort(404)
     # Content-addressed, so it never changes; private, because it needs a login.
     response.cache_control.private = True
     response.cache_control.public = False

@@ -14,7 +14,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import force_locale
@@ -99,11 +98,9 @@ def thumbnail(token, sha256):
     """Thumbnails of the overdue cards on the wall, and nothing else."""
     if services.active_display(token) is None or sha256 not in shown_thumbnails(local_today()):
         abort(404)
-    path = photo_store().path(sha256)
-    if path is None:
+    response = photo_store().send(sha256, max_age=3600)
+    if response is None:
         abort(404)
-    response = send_file(path, mimetype="image/jpeg", etag=sha256, conditional=True,
-                         max_age=3600)
     # Kept by the TV's browser only: a proxy between could go on serving a hazard's photo
     # after the screen's token is revoked.
     response.cache_control.public = False
