@@ -163,7 +163,10 @@ def running_s3() -> Iterator[S3Server]:
             [program, "server", f"-dir={datadir}", "-s3", f"-s3.port={ports['s3']}",
              f"-master.port={ports['master']}", f"-volume.port={ports['volume']}",
              f"-filer.port={ports['filer']}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
-             "-master.volumeSizeLimitMB=64", "-volume.max=0"],
+             "-master.volumeSizeLimitMB=64", "-volume.max=0",
+             # Its Iceberg and Lance listeners take fixed ports (8181, 9101) by default: two
+             # servers at once (parallel tests, a bench) would kill the second.
+             "-s3.port.iceberg=0", "-s3.port.lance=0"],
             stdout=log, stderr=subprocess.STDOUT)
     try:
         _wait_for_port(ports["s3"], process, "weed server", 60)
