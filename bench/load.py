@@ -17,11 +17,11 @@ and manager accounts, and the wall screens' display tokens:
 
 Locust runs as a library in this process (FastHttpUser, gevent), headless. Three kinds of people:
 - Guard: logs in once through the form, as a phone does at the start of a shift (not measured),
-  then every CYCLE_SECONDS: scans a place's label (`scan`: its checklist page), fills it in
-  (FILL_SECONDS), and the outbox sends it as sync.js does (session cookie and CSRF token, not a
-  personal API token): `me` (GET /api/v1/me), for FAIL_SHARE of them a 2048-px JPEG (`photo`,
-  POST /api/v1/photos) for one failed item, which opens a hazard card, then `submit`
-  (POST /api/v1/inspections). About one checkpoint a minute each.
+  then every `--cycle` seconds (60): scans a place's label (`scan`: its checklist page), fills
+  it in (FILL_SHARE of the cycle: 15–40 s), and the outbox sends it as sync.js does (session
+  cookie and CSRF token, not a personal API token): `me` (GET /api/v1/me), for FAIL_SHARE of
+  them a 2048-px JPEG (`photo`, POST /api/v1/photos) for one failed item, which opens a hazard
+  card, then `submit` (POST /api/v1/inspections). About one checkpoint a minute each.
 - Manager (`--managers-per-100` per hundred guards): `hazards list`, a hazard `card`, the
   `dashboard`, one every MANAGER_PAUSE seconds.
 - Wall (`--walls`): GET /wall/<token>/data every 10 s with If-None-Match (`wall 200` when the
@@ -60,13 +60,11 @@ sys.path.insert(0, str(ROOT))
 
 from bench.phones import all_clear_answers, load_demo, phone_upload_photo  # noqa: E402
 
-CYCLE_SECONDS = 60  # a guard's checkpoints: about one a minute
-FILL_SECONDS = (15, 40)  # from opening the checklist to pressing submit
+FILL_SHARE = (0.25, 0.67)  # of a cycle, from opening the checklist to pressing submit
 FAIL_SHARE = 0.2
 MANAGER_PAUSE = (5, 15)
 WALL_POLL_SECONDS = 10  # app/wall/views.py POLL_SECONDS
 AIM_P99_SECONDS = 1.0
-DRAIN_SECONDS = 10
 BENCH_PASSWORD = "bench-load-password"
 # Bench accounts log in once each, outside the measured time; a cheap hash keeps 1,300 logins
 # from costing minutes of CPU during the ramps (the demo's accounts keep the real one).
@@ -329,9 +327,9 @@ class Recorder:
             self.times[kind].append(response_time / 1000)
 
 
-def people(plan: dict, hosts: list[str], record: Recorder, seed: int = 17):
-    """The Locust user classes for this run: Guard, Manager and Wall, each person pinned to one
-    of `hosts` in turn."""
+def people(plan: dict, hosts: list[str], record: Recorder, cycle: float = 60, seed: int = 17):
+    """The Locust user classes for this run: Guard (a checkpoint every `cycle` seconds),
+    Manager and Wall, each person pinned to one of `hosts` in turn."""
     import gevent
     from locust import FastHttpUser, between, constant_pacing, task
     from locust.exception import StopUser
@@ -381,16 +379,16 @@ def people(plan: dict, hosts: list[str], record: Recorder, seed: int = 17):
 
         def on_start(self):
             self.log_in()
-            self.next_at = time.monotonic() + self.rnd.uniform(0, CYCLE_SECONDS)
+            self.next_at = time.monotonic() + self.rnd.uniform(0, cycle)
 
         @task
         def patrol(self):
             self.pause(max(0.0, self.next_at - time.monotonic()))
-            self.next_at += CYCLE_SECONDS
+            self.next_at += cycle
             failing = self.rnd.random() < FAIL_SHARE and bool(failable)
             place = self.rnd.choice(failable if failing else plan["places"])
             self.client.get(f"/locations/{place['code']}/inspect", name="scan")
-            self.pause(self.rnd.uniform(*FILL_SECONDS))
+            self.pause(cycle * self.rnd.uniform(*FILL_SHARE))
             self.send(place, failing)
 
         def send(self, place: dict, failing: bool) -> None:
@@ -536,7 +534,7 @@ def run_steps(plan: dict, setup: "Setup", args) -> tuple[list[Step], Recorder]:
     from locust.env import Environment
 
     record = Recorder()
-    classes, stopping = people(plan, setup.urls, record)
+    classes, stopping = people(plan, setup.urls, record, args.cycle)
     environment = Environment(user_classes=classes)
     environment.events.request.add_listener(record.on_request)
     runner = environment.create_local_runner()
@@ -579,7 +577,7 @@ def run_steps(plan: dict, setup: "Setup", args) -> tuple[list[Step], Recorder]:
                 break
     finally:
         stopping.append(True)
-        gevent.sleep(DRAIN_SECONDS)  # requests under way finish and are counted as accepted
+        gevent.sleep(args.drain)  # requests under way finish and are counted as accepted
         runner.quit()
     logins = ", ".join(f"{k} ×{v}" for k, v in sorted(record.logins.items()))
     print(f"Logins through the form (not measured): {logins}", flush=True)
@@ -710,6 +708,10 @@ def main() -> None:
     parser.add_argument("--hold", type=float, default=60, help="measured seconds a step (60)")
     parser.add_argument("--ramp", type=float, default=30,
                         help="seconds from a step's start to its measurement (30)")
+    parser.add_argument("--cycle", type=float, default=60,
+                        help="seconds between a guard's checkpoints (60)")
+    parser.add_argument("--drain", type=float, default=10,
+                        help="seconds the last requests get to finish at the end (10)")
     parser.add_argument("--spawn-rate", type=float, default=25,
                         help="people started a second (25)")
     parser.add_argument("--managers-per-100", type=float, default=2,
