@@ -339,7 +339,9 @@ def people(plan: dict, hosts: list[str], record: Recorder, cycle: float = 60, se
     photos = [phone_upload_photo(s) for s in range(3)]
     failable = [p for p in plan["places"] if p["fail_item"]]
     pins = defaultdict(itertools.count)
-    names = {"Guard": iter(plan["guards"]), "Manager": iter(plan["managers"])}
+    # A person who stopped is replaced under the same account, as a phone logging in again.
+    names = {"Guard": itertools.cycle(plan["guards"]),
+             "Manager": itertools.cycle(plan["managers"])}
     walls = itertools.cycle(plan["walls"])
     stopping = []  # set when the run ends: no new cycle starts
 
@@ -355,18 +357,22 @@ def people(plan: dict, hosts: list[str], record: Recorder, cycle: float = 60, se
             self.rnd = random.Random(rnd.random())
 
         def log_in(self) -> None:
-            """Through the form, as a person does once (name `login`, kept out of the steps)."""
+            """Through the form, as a person does once (name `login`, kept out of the steps),
+            trying again every 10 s while the server cannot answer."""
             username = next(names[type(self).__name__])
-            page = self.client.get("/login", name="login")
-            found = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.text or "")
-            if not found:
-                raise StopUser()
-            answer = self.client.post("/login", name="login", allow_redirects=False, data=(
-                f"csrf_token={found.group(1)}&username={username}&"
-                f"password={plan['password']}&next="),
-                headers={"Content-Type": "application/x-www-form-urlencoded"})
-            if answer.status_code != 302:
-                raise StopUser()
+            while True:
+                page = self.client.get("/login", name="login")
+                found = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"',
+                                  page.text or "")
+                if found:
+                    answer = self.client.post(
+                        "/login", name="login", allow_redirects=False, data=(
+                            f"csrf_token={found.group(1)}&username={username}&"
+                            f"password={plan['password']}&next="),
+                        headers={"Content-Type": "application/x-www-form-urlencoded"})
+                    if answer.status_code == 302:
+                        return
+                self.pause(10)
 
         def pause(self, seconds: float) -> None:
             gevent.sleep(seconds)
@@ -470,7 +476,11 @@ class Cpu:
     def _read(self) -> tuple[float, float, float]:
         total = 0.0
         for master in self.servers:
-            for process in [master, *master.children(recursive=True)]:
+            # Workers gunicorn replaced (max_requests) count in the master's children_* times.
+            with contextlib.suppress(Exception):
+                times = master.cpu_times()
+                total += times.user + times.system + times.children_user + times.children_system
+            for process in master.children(recursive=True):
                 with contextlib.suppress(Exception):
                     times = process.cpu_times()
                     total += times.user + times.system

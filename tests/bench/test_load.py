@@ -1,7 +1,9 @@
-"""bench/load.py's pieces that decide what its runs say: percentiles, the aim, the step table,
-what an answer counts as, and the integrity check after a run. (The run itself needs minutes
-of demo data; these keep the script from rotting between runs.)"""
+"""bench/load.py: the pieces that decide what its runs say (percentiles, the aim, the step
+table, what an answer counts as, the integrity check after a run), and one short run end to end
+on a tiny hospital, so that the script does not rot between the runs that take minutes."""
 
+import os
+import re
 import subprocess
 import sys
 from collections import Counter
@@ -10,7 +12,15 @@ from types import SimpleNamespace
 from app.extensions import db
 from app.photos.store import photo_store
 from bench import load
-from tests.factories import make_inspection, make_photo, make_user
+from tests.conftest import running_app
+from tests.factories import (
+    make_hazard,
+    make_inspection,
+    make_location,
+    make_photo,
+    make_template,
+    make_user,
+)
 
 
 def step(times=None, errors=None, guards=100) -> load.Step:
@@ -104,3 +114,42 @@ def test_check_finds_an_accepted_photo_missing_from_the_store(app):
     found = load.check({"submits": {}, "photos": {"a" * 36: kept, "b" * 36: "f" * 64}}, app)
     assert found["problems"] == [f"accepted photo {'b' * 36} ({'f' * 64}) not in the store"]
     assert found["counts"]["accepted photos in the store"] == 1
+
+
+def test_a_short_run_on_one_host_submits_through_locust_and_checks_out(tmp_path, monkeypatch):
+    """The whole script end to end with its minutes made seconds: a tiny hospital instead of
+    the demo, 3 guards checking a place every 2 s for a 4 s step on one gunicorn host, then the
+    integrity check and `flask audit verify`. 20–30 s: the one test that shows the simulated
+    phones still speak the app's API (login form, CSRF, photos, submits, wall, pages)."""
+    keep = tmp_path / "keep"
+    base = keep / "sqlite-prepared"
+    base.mkdir(parents=True)
+    with running_app(tmp_path, monkeypatch,
+                     SQLALCHEMY_DATABASE_URI=f"sqlite:///{base / 'saferound.db'}"):
+        location = make_location()
+        make_template(location.location_type, items=3)
+        make_user("inspector", username="guard1", department=location.department)
+        make_user("admin", username="admin")
+        make_hazard(location=location)
+        db.session.commit()
+    env = {**os.environ, "SAFEROUND_ENV": "development", "SAFEROUND_INSTANCE": str(base),
+           "PYTHONPATH": str(load.ROOT)}
+    for name in ("DATABASE_URL", "PHOTO_DIR", "PHOTO_STORE", "REDIS_URL"):
+        env.pop(name, None)
+    prepared = subprocess.run(
+        [sys.executable, "bench/load.py", "--prepare",
+         '{"guards": 3, "managers": 1, "walls": 1, "places": 0}'],
+        cwd=load.ROOT, env=env, capture_output=True, text=True, check=True)
+    (keep / "sqlite-plan.json").write_text(prepared.stdout.strip().splitlines()[-1])
+
+    run = subprocess.run(
+        [sys.executable, "bench/load.py", "--setup", "sqlite", "--steps", "3", "--hold", "4",
+         "--ramp", "1", "--cycle", "2", "--drain", "2", "--walls", "1", "--workers", "1",
+         "--managers-per-100", "0", "--keep", str(keep)],
+        cwd=load.ROOT, env={**env, "SAFEROUND_INSTANCE": ""}, capture_output=True, text=True,
+        timeout=120)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "Step 1: 3 guards, 0 managers, 1 walls on 1 host" in run.stdout
+    assert "integrity OK" in run.stdout
+    accepted = int(re.search(r"Integrity: (\d+) submits", run.stdout).group(1))
+    assert accepted > 4, run.stdout  # the warm-up's 4, and the guards' own
