@@ -20,7 +20,6 @@ The whole run takes about three minutes on 2 cores (the demo load is a third of 
 """
 
 import argparse
-import io
 import json
 import os
 import random
@@ -39,10 +38,12 @@ import uuid
 from pathlib import Path
 
 import requests
-from PIL import Image, ImageDraw, ImageFilter
 from urllib3 import encode_multipart_formdata
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from bench.phones import all_clear_answers, load_demo, phone_upload_photo  # noqa: E402
+
 BIN = Path(sys.executable).parent
 STATIC = "/static/css/app.css"
 BEFORE = ["--workers", "2"]  # make run before gunicorn.conf.py: two sync workers
@@ -51,26 +52,6 @@ PHOTOS_PER_INSPECTION = 2
 RAMP_SECONDS = 3
 PROBE_PAUSE = 0.2
 CLIENT_TIMEOUT = 120
-
-
-def phone_upload_photo(seed: int) -> bytes:
-    """A JPEG as the outbox sends it: 2048 × 1536 at quality 80, with shapes and grain, so
-    that it costs what a real photo does to decode, turn, shrink and stamp."""
-    rnd = random.Random(seed)
-    sky = Image.new("RGB", (8, 6))
-    sky.putdata([tuple(rnd.randrange(40, 220) for _ in range(3)) for _ in range(48)])
-    image = sky.resize((2048, 1536), Image.Resampling.BICUBIC)
-    draw = ImageDraw.Draw(image)
-    for _ in range(120):
-        x, y, size = rnd.randrange(2048), rnd.randrange(1536), rnd.randrange(10, 300)
-        draw.rectangle((x, y, x + size, y + size * rnd.uniform(0.2, 1)),
-                       fill=tuple(rnd.randrange(256) for _ in range(3)))
-    image = image.filter(ImageFilter.GaussianBlur(1))
-    grain = Image.effect_noise((2048, 1536), 14)
-    image = Image.blend(image, Image.merge("RGB", (grain,) * 3), 0.2)
-    buffer = io.BytesIO()
-    image.save(buffer, format="JPEG", quality=80)
-    return buffer.getvalue()
 
 
 def prepare(guards: int) -> None:
@@ -95,18 +76,8 @@ def prepare(guards: int) -> None:
         places = []
         for location in db.session.scalars(select(Location).where(Location.is_active)):
             version = version_for(location)
-            answers = []
-            for item in version.items:
-                if item.kind == "pass_fail":
-                    answers.append({"item_id": item.id, "outcome": "pass"})
-                elif item.kind == "number" and item.is_required:
-                    low = item.min_value if item.min_value is not None else 0
-                    high = item.max_value if item.max_value is not None else low
-                    answers.append({"item_id": item.id, "number": (low + high) / 2})
-                elif item.is_required:
-                    answers.append({"item_id": item.id, "text": "ok"})
             places.append({"code": location.code, "token": location.qr_token,
-                           "version_id": version.id, "answers": answers})
+                           "version_id": version.id, "answers": all_clear_answers(version)})
         db.session.commit()
     print(json.dumps({"tokens": tokens, "places": places}))
 
@@ -343,9 +314,7 @@ def main() -> None:
         started = time.monotonic()
         prepared = Path(folder) / "prepared.json"
         if fresh or not prepared.exists():
-            for command in (["db", "upgrade"], ["demo", "load"]):
-                subprocess.run([str(BIN / "flask"), *command], cwd=ROOT, env=env, check=True,
-                               capture_output=True)
+            load_demo(env)
             prepared.write_text(subprocess.run(
                 [sys.executable, __file__, "--prepare", str(args.guards)], cwd=ROOT, env=env,
                 check=True, capture_output=True, text=True).stdout)
