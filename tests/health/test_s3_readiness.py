@@ -9,8 +9,11 @@ from tests.conftest import running_app, s3_settings
 
 
 @pytest.fixture
-def app(s3_app, stamp):
-    stamp()
+def app(s3_app):
+    """The bucket app, marked migrated. A fresh bucket's first write can take seconds on a
+    busy machine: a generous wait keeps the answer about the bucket, not the machine."""
+    stamping.stamp(s3_app, "heads")
+    s3_app.config["READY_TIMEOUT_SECONDS"] = 30
     return s3_app
 
 
