@@ -9,6 +9,7 @@ import contextlib
 import itertools
 import os
 import shutil
+import tempfile
 import uuid
 
 import pytest
@@ -25,6 +26,21 @@ from tests import servers
 from tests.factories import make_user
 
 os.environ["SAFEROUND_ENV"] = "testing"
+
+
+def _temporary_files_in_memory():
+    """Test files (databases, instance folders, the private servers' data) go to /dev/shm where
+    there is one, unless TMPDIR says where. On an ext4 disk mounted with `discard`, as CI's is,
+    making and dropping each test's PostgreSQL database took 300 ms, and 15 ms in memory: the
+    suite's largest cost. Set here, before pytest makes its temporary folder and before the
+    xdist workers start (they inherit it)."""
+    shm = "/dev/shm"
+    if "TMPDIR" not in os.environ and os.path.isdir(shm) and os.access(shm, os.W_OK):
+        os.environ["TMPDIR"] = shm
+        tempfile.tempdir = None  # gettempdir() reads TMPDIR again
+
+
+_temporary_files_in_memory()
 
 def _reuse_url_builders():
     """Werkzeug compiles Python source for each route's URL builder on every app made: half of
