@@ -101,6 +101,16 @@ def pytest_collection_modifyitems(config, items):
         items[:] = kept
 
 
+def pytest_runtest_setup(item):
+    """With --dist loadgroup, pytest-xdist keeps each xdist_group on one worker by adding the
+    group to its tests' ids; a pytest that drops the addition spreads them silently (pytest 9.2,
+    pytest-xdist issue 1386), and the demo was loaded once per worker. Say so instead."""
+    if getattr(item.config.option, "loadgroup", False) and \
+            item.get_closest_marker("xdist_group") and "@" not in item.nodeid:
+        pytest.fail("--dist loadgroup did not keep this test's xdist_group on one worker: see "
+                    "requirements-dev.txt on pytest", pytrace=False)
+
+
 @contextlib.contextmanager
 def running_app(tmp_path, monkeypatch, *, tables_made=False, **settings):
     """An app on a fresh SQLite database in `tmp_path` (or the URL given in settings), its

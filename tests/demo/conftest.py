@@ -23,6 +23,10 @@ def demo_template(tmp_path_factory, request):
     """load(engine): a folder holding the loaded demo's instance folder (with its anchors) and,
     on SQLite, its database; on PostgreSQL the demo is in the database `demo_<pid>`."""
     loaded = {}
+    if "postgres" in (request.config.getoption("db") or ("postgres",)):
+        # Set up first so that it is torn down last: the demo's database is dropped before
+        # the server stops.
+        request.getfixturevalue("postgres_url")
     with contextlib.ExitStack() as databases:
 
         def load(engine):
