@@ -9,18 +9,21 @@ import json
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 
-from sqlalchemy import case, func, select
+from sqlalchemy import DateTime, bindparam, case, func, literal_column, select
 
 from app.auth.models import Department
 from app.common.i18n import localized
+from app.common.shared import shared_cache
 from app.common.time import local_day_start, local_today, to_local, utcnow
 from app.common.vocab import INSPECTION_KINDS, OPEN_HAZARD_STATUSES
+from app.dashboard.version import settled_version
 from app.extensions import db
 from app.hazards.models import Hazard
 from app.locations.models import Location, LocationType
 from app.schedules import coverage
 
 TREND_MONTHS = 12
+SETTLED_KEEP_SECONDS = 24 * 3600  # the settled months' figures, kept while unchanged
 
 
 def _month_firsts(today: date, count: int) -> list[date]:
@@ -143,8 +146,12 @@ def _per_month(column, bounds: list[datetime], *extra, where=()):
     # One range count per month, each on the column's covering index: no CASE over every row
     # and no grouping. As scalar subqueries of one row, which PostgreSQL runs one after the
     # other: a UNION ALL it ran with parallel workers, slower to start than the counts take.
-    figures = [func.count(), *[func.coalesce(func.sum(case((e, 1), else_=0)), 0)
+    # Each bound and number a parameter once, however often used: psycopg parses a statement
+    # of more than 50 parameters again on every run.
+    one, zero = literal_column("1"), literal_column("0")
+    figures = [func.count(), *[func.coalesce(func.sum(case((e, one), else_=zero)), zero)
                                for e in extra]]
+    bounds = [bindparam(f"bound{i}", bound, type_=DateTime) for i, bound in enumerate(bounds)]
     row = db.session.execute(select(*[
         select(figure).where(column >= start, column < end, *where).scalar_subquery()
         for start, end in zip(bounds, bounds[1:], strict=False) for figure in figures])).one()
@@ -158,13 +165,33 @@ def trend(now: datetime | None = None, months: int = TREND_MONTHS) -> list[Month
     this one included (so far), oldest first."""
     firsts = _month_firsts(local_today(now or utcnow()), months)
     bounds = [local_day_start(first) for first in firsts]
-    result = [Month(first) for first in firsts[:-1]]
+    figures = _settled_figures(bounds[:-1]) + _month_figures(bounds[-2:])
+    return [Month(first, *month) for first, month in zip(firsts[:-1], figures, strict=True)]
+
+
+def _month_figures(bounds: list[datetime]) -> list[list[int]]:
+    """[found, closed, closed on time] in each month between `bounds` (UTC, ascending)."""
+    figures = [[0, 0, 0] for _ in bounds[1:]]
     for index, found in _per_month(Hazard.found_at, bounds,
                                    where=[Hazard.status != "cancelled"]):
-        result[index].found = found
+        figures[index][0] = found
     for index, closed, on_time in _per_month(Hazard.closed_at, bounds, ON_TIME):
-        result[index].closed, result[index].on_time = closed, on_time
-    return result
+        figures[index][1:] = [closed, on_time]
+    return figures
+
+
+def _settled_figures(bounds: list[datetime]) -> list[list[int]]:
+    """_month_figures of the months before this one, computed once for every worker and host
+    until a change reaches them (models.SETTLED): a change to this month's figures, the most
+    common, leaves them as they were, and the dashboard then counts only this month."""
+    cache = shared_cache()
+    key = f"settled-months:{bounds[0].isoformat()}:{len(bounds)}:{settled_version()}"
+    kept = cache.get(key)
+    if kept is not None:
+        return json.loads(kept)
+    figures = _month_figures(bounds)
+    cache.set(key, json.dumps(figures), SETTLED_KEEP_SECONDS)
+    return figures
 
 
 @dataclass

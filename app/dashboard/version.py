@@ -19,7 +19,7 @@ from flask import request
 from sqlalchemy import select
 
 from app.common.time import DEVICE_CLOCK_SKEW, local_to_utc, to_local, utcnow
-from app.dashboard.models import FIGURES, ChangeCounter
+from app.dashboard.models import FIGURES, SETTLED, ChangeCounter
 from app.extensions import db
 from app.schedules.coverage import shift_starts
 
@@ -32,20 +32,33 @@ def figures_version(now: datetime | None = None, *, hourly: bool = False) -> str
     while a change settles; `hourly` adds the local hour (a window of the last twelve months
     moves by the hour)."""
     now = now or utcnow()
-    row = db.session.execute(select(ChangeCounter.value, ChangeCounter.changed_at)
-                             .where(ChangeCounter.name == FIGURES)).first()
-    changes, changed_at = row if row is not None else (0, None)
+    changes, changed_at = _counter(FIGURES)
     local = to_local(now)
     shift = bisect_right(shift_starts(), local.time().replace(tzinfo=None))
-    # The last change's time as well as the count: a database restored from a backup counts
-    # again from an older value, and must not match figures cached from the lost history.
-    stamp = (changed_at - EPOCH) // timedelta(microseconds=1) if changed_at else 0
-    parts = [f"{changes}-{stamp}", local.date().isoformat(), str(shift)]
+    parts = [_stamped(changes, changed_at), local.date().isoformat(), str(shift)]
     if hourly:
         parts.append(f"h{local.hour}")
     if changed_at is not None and now - changed_at < DEVICE_CLOCK_SKEW:
         parts.append(f"s{int((now - EPOCH).total_seconds()) // SETTLE_SECONDS}")
     return ".".join(parts)
+
+
+def settled_version() -> str:
+    """The version of the figures of the months before this one (models.SETTLED)."""
+    return _stamped(*_counter(SETTLED))
+
+
+def _counter(name: str) -> tuple[int, datetime | None]:
+    row = db.session.execute(select(ChangeCounter.value, ChangeCounter.changed_at)
+                             .where(ChangeCounter.name == name)).first()
+    return row if row is not None else (0, None)
+
+
+def _stamped(changes: int, changed_at: datetime | None) -> str:
+    # The last change's time as well as the count: a database restored from a backup counts
+    # again from an older value, and must not match figures cached from the lost history.
+    stamp = (changed_at - EPOCH) // timedelta(microseconds=1) if changed_at else 0
+    return f"{changes}-{stamp}"
 
 
 def hour_start(now: datetime) -> datetime:

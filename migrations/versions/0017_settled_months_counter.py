@@ -1,0 +1,22 @@
+"""settled months: a second change counter, bumped only by changes to months before this one
+
+Revision ID: 0017
+Revises: 0016
+Create Date: 2026-12-03 21:20:00
+
+"""
+from alembic import op
+
+# revision identifiers, used by Alembic.
+revision = '0017'
+down_revision = '0016'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.execute("INSERT INTO change_counters (name, value) VALUES ('settled', 0)")
+
+
+def downgrade():
+    op.execute("DELETE FROM change_counters WHERE name = 'settled'")
