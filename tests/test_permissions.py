@@ -154,7 +154,7 @@ def test_matrix_covers_every_page(app):
         covered.add(adapter.match(url.partition("?")[0], method=method)[0])
     # The wall screen's pages need no login: its display token is the key (tests/wall).
     public = {"static", "auth.login", "auth.logout", "main.set_language", "wall.screen",
-              "wall.data", "wall.thumbnail", "api-docs.openapi_json",
+              "wall.data", "api-docs.openapi_json",
               "api-docs.openapi_swagger_ui",
               # The PWA's manifest, worker and offline page load before anyone logs in.
               "pwa.manifest", "pwa.service_worker", "pwa.offline", "pwa.favicon",

@@ -7,7 +7,7 @@ numbers, no links into the app.
 
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import bindparam, or_, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import aliased
 
 from app.auth.models import Department, User
@@ -16,9 +16,8 @@ from app.common.time import local_today, utcnow
 from app.common.vocab import FREQUENCIES, HAZARD_LEVELS, INSPECTION_KINDS
 from app.dashboard import stats
 from app.extensions import db
-from app.hazards.models import Hazard, HazardEvent
+from app.hazards.models import Hazard
 from app.locations.models import Location
-from app.photos.models import Photo
 from app.schedules.coverage import summary
 from app.schedules.periods import label
 
@@ -55,7 +54,7 @@ def wall_data(now: datetime | None = None) -> dict:
 
 
 def _overdue(today) -> list[dict]:
-    """Overdue rectifications, the longest overdue first, each with its first before-photo."""
+    """Overdue rectifications, the longest overdue first."""
     responsible = aliased(User)
     rows = db.session.execute(
         select(Hazard.id, Hazard.number, Hazard.level, Hazard.deadline_on, Hazard.description,
@@ -72,7 +71,6 @@ def _overdue(today) -> list[dict]:
                              .order_by(Hazard.deadline_on, Hazard.id).limit(MAX_ROWS)))
         .order_by(Hazard.deadline_on, Hazard.id)
     ).all()
-    thumbs = before_thumbnails(rows)
     # Words looked up once, not once per row: a lazy string or a locale is costly per call.
     pick, levels = _chooser(), {key: str(name) for key, name in HAZARD_LEVELS.items()}
     return [{
@@ -85,7 +83,6 @@ def _overdue(today) -> list[dict]:
         "level_label": levels[row.level],
         "days": (today - row.deadline_on).days,
         "responsible": row.full_name,
-        "thumb": thumbs.get(row.id),
         "supervised": row.supervised_at is not None,  # 督办: the ladder reached leadership
     } for row in rows]
 
@@ -107,32 +104,6 @@ def title(description: str) -> str:
     """The first non-blank line of a description, at most TITLE_CHARS long."""
     line = next((line.strip() for line in description.splitlines() if line.strip()), "")
     return line if len(line) <= TITLE_CHARS else line[:TITLE_CHARS - 1] + "…"
-
-
-def before_thumbnails(rows) -> dict[int, str]:
-    """hazard id → the thumbnail hash of its first before-photo (the failed item's, or the
-    direct report's)."""
-    by_item = {row.item_result_id: row.id for row in rows if row.item_result_id}
-    ids = [row.id for row in rows]
-    if not ids:
-        return {}
-    photos = db.session.execute(
-        select(Photo.thumb_sha256, Photo.item_result_id, HazardEvent.hazard_id)
-        .outerjoin(HazardEvent, HazardEvent.id == Photo.hazard_event_id)
-        .where(or_(Photo.item_result_id.in_(ids_inline(by_item)) if by_item else False,
-                   (HazardEvent.hazard_id.in_(ids_inline(ids)))
-                   & (HazardEvent.action == "report")))
-        .order_by(Photo.id)
-    )
-    result: dict[int, str] = {}
-    for thumb, item_result_id, hazard_id in photos:
-        result.setdefault(by_item.get(item_result_id) or hazard_id, thumb)
-    return result
-
-
-def shown_thumbnails(today) -> set[str]:
-    """The thumbnails the wall may serve today: those of the overdue cards it lists."""
-    return {row["thumb"] for row in _overdue(today) if row["thumb"]}
 
 
 def _missed_today(today, now) -> tuple[list[dict], int, int]:

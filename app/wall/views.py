@@ -25,13 +25,11 @@ from app.common.errors import DomainError
 from app.common.forms import undo_refused
 from app.common.permissions import require
 from app.common.shared import shared_cache
-from app.common.time import local_today
 from app.common.urls import public_url
 from app.dashboard.version import figures_version, sent_etag
 from app.extensions import db
-from app.photos.store import photo_store
 from app.wall import services
-from app.wall.data import shown_thumbnails, wall_data
+from app.wall.data import wall_data
 from app.wall.forms import DisplayForm
 from app.wall.models import DisplayToken
 
@@ -92,7 +90,7 @@ def data(token):
 
 # Part of every tag and cache key: raise it when the data's shape or wording changes, so that
 # no screen or shared cache (Redis outlives a deploy) keeps the old.
-FORMAT = 2
+FORMAT = 3
 # How long a computed answer stays in the shared cache for its version. A poll of an unchanged
 # wall does not need it (a 304 comes from the version alone): it serves screens that open or
 # reload, and keeps an idle wall's cache from holding data for ever.
@@ -122,21 +120,6 @@ def _shared_body(lang: str, tag: str | None = None) -> tuple[str, str]:
     if seconds > 0:
         cache.set(key + ":fresh", tag, seconds)
     return tag, body
-
-
-@bp.get("/wall/<token>/thumbs/<sha256>.jpg")
-def thumbnail(token, sha256):
-    """Thumbnails of the overdue cards on the wall, and nothing else."""
-    if services.active_display(token) is None or sha256 not in shown_thumbnails(local_today()):
-        abort(404)
-    response = photo_store().send(sha256, max_age=3600)
-    if response is None:
-        abort(404)
-    # Kept by the TV's browser only: a proxy between could go on serving a hazard's photo
-    # after the screen's token is revoked.
-    response.cache_control.public = False
-    response.cache_control.private = True
-    return response
 
 
 @bp.route("/displays", methods=["GET", "POST"])

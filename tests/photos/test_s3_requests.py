@@ -8,9 +8,8 @@ import pytest
 from botocore.exceptions import EndpointConnectionError
 from sqlalchemy import select
 
-from app.common.time import local_today, utcnow
+from app.common.time import utcnow
 from app.extensions import db
-from app.hazards import workflow
 from app.photos.gc import collect_photo_garbage
 from app.photos.models import Photo
 from app.photos.pipeline import Watermark, process
@@ -26,7 +25,6 @@ from tests.factories import (
 )
 from tests.faults.conftest import checklist_form
 from tests.images import jpeg
-from tests.wall.test_wall import make_display
 
 
 @pytest.fixture
@@ -130,25 +128,6 @@ def test_a_photo_whose_object_is_gone_is_not_found(client, login, served):
     photo_store().delete(photo.sha256)
     login("dept_lead", department=inspection.location.department)
     assert client.get(f"/photos/{photo.sha256}.jpg").status_code == 404
-
-
-def test_the_wall_shows_an_overdue_cards_thumbnail_from_the_bucket(client):
-    display = make_display()
-    finder = make_user("inspector")
-    photo = process(jpeg(), Watermark("X", "2026-11-24 14:00", "李强"))
-    photo_store().save_processed(photo)
-    row = Photo(sha256=photo.sha256, thumb_sha256=photo.thumb_sha256, width=photo.width,
-                height=photo.height, size_bytes=len(photo.image), uploaded_by=finder)
-    hazard = workflow.report(finder, location=make_location(), description="漏水",
-                             level="general", photos=[row])
-    workflow.apply(hazard, "assign", actor=make_user("manager"))
-    hazard.deadline_on = local_today() - timedelta(days=1)
-    db.session.commit()
-    response = client.get(f"/wall/{display.token}/thumbs/{photo.thumb_sha256}.jpg")
-    assert (response.status_code, response.data) == (200, photo.thumbnail)
-    assert response.cache_control.private
-    hidden = client.get(f"/wall/{display.token}/thumbs/{photo.sha256}.jpg")
-    assert hidden.status_code == 404  # the full photo is no thumbnail of the wall
 
 
 def test_gc_removes_objects_no_row_names_and_keeps_the_rest(served):

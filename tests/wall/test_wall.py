@@ -8,9 +8,8 @@ import pytest
 from app.common import shared
 from app.common.time import local_today
 from app.extensions import db
-from app.hazards import workflow
 from app.wall.models import DisplayToken
-from tests.factories import make_hazard, make_location, make_photo, make_schedule, make_user
+from tests.factories import make_hazard, make_location, make_schedule, make_user
 
 
 def make_display(**fields) -> DisplayToken:
@@ -114,49 +113,6 @@ def test_the_wall_speaks_english_when_asked(client):
     display = make_display()
     assert "Overdue rectifications" in client.get(f"/wall/{display.token}?lang=en").text
     assert "逾期" in client.get(f"/wall/{display.token}?lang=zh_Hans").text
-
-
-def test_thumbnails_are_served_only_for_cards_on_the_wall(app, client):
-    from app.photos.store import photo_store
-    from tests.images import jpeg
-
-    display = make_display()
-    finder = make_user("inspector")
-    shown = make_photo(finder, thumb_sha256=photo_store().save(jpeg()))
-    hidden = make_photo(finder, thumb_sha256=photo_store().save(jpeg(color="navy")))
-    on_wall = workflow.report(finder, location=make_location(), description="漏水",
-                              level="general", photos=[shown])
-    workflow.apply(on_wall, "assign", actor=make_user("manager"))
-    on_wall.deadline_on = local_today() - timedelta(days=1)
-    workflow.report(finder, location=make_location(), description="未逾期", level="general",
-                    photos=[hidden])
-    db.session.commit()
-    data = client.get(f"/wall/{display.token}/data").get_json()
-    assert data["overdue"][0]["thumb"] == shown.thumb_sha256
-    ok = client.get(f"/wall/{display.token}/thumbs/{shown.thumb_sha256}.jpg")
-    assert ok.status_code == 200 and ok.mimetype == "image/jpeg"
-    assert client.get(f"/wall/{display.token}/thumbs/{hidden.thumb_sha256}.jpg").status_code == 404
-    assert client.get(f"/wall/bad-token/thumbs/{shown.thumb_sha256}.jpg").status_code == 404
-
-
-
-def test_thumbnails_are_cached_by_the_screen_only(app, client):
-    """A shared proxy must not keep serving a hazard photo after the screen is revoked."""
-    from app.photos.store import photo_store
-    from tests.images import jpeg
-
-    display = make_display()
-    finder = make_user("inspector")
-    photo = make_photo(finder, thumb_sha256=photo_store().save(jpeg()))
-    hazard = workflow.report(finder, location=make_location(), description="漏水",
-                             level="general", photos=[photo])
-    workflow.apply(hazard, "assign", actor=make_user("manager"))
-    hazard.deadline_on = local_today() - timedelta(days=1)
-    db.session.commit()
-    response = client.get(f"/wall/{display.token}/thumbs/{photo.thumb_sha256}.jpg")
-    assert response.status_code == 200
-    assert response.cache_control.private
-    assert not response.cache_control.public
 
 
 # -- managing screens -------------------------------------------------------------------------
