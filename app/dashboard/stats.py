@@ -12,7 +12,7 @@ from datetime import date, datetime
 from sqlalchemy import DateTime, bindparam, case, func, literal_column, select
 
 from app.auth.models import Department
-from app.common.i18n import localized
+from app.common.i18n import is_english, localized
 from app.common.shared import shared_cache
 from app.common.time import local_day_start, local_today, to_local, utcnow
 from app.common.vocab import INSPECTION_KINDS, OPEN_HAZARD_STATUSES
@@ -83,16 +83,6 @@ class LocationTypeCount:
     overdue: int
 
 
-def _open_per_place(today: date):
-    """Open and overdue hazards per (department, location): the small table that both
-    breakdowns add up. Grouping by the pair keeps SQLite on the status index."""
-    return (select(Hazard.department_id, Hazard.location_id,
-                   func.count().label("open"),
-                   _count_if(Hazard.deadline_on < today).label("overdue"))
-            .where(Hazard.status.in_(OPEN_HAZARD_STATUSES))
-            .group_by(Hazard.department_id, Hazard.location_id).subquery())
-
-
 def _named_counts(cls, rows):
     """(id, name_zh, name_en, open, overdue) rows as `cls` in the reader's language; int()
     because PostgreSQL sums integers as numeric."""
@@ -117,15 +107,45 @@ def by_department(now: datetime | None = None) -> list[DepartmentCount]:
 
 def by_location_type(now: datetime | None = None) -> list[LocationTypeCount]:
     """Open hazards per type of location, ordered as by_department."""
-    o = _open_per_place(local_today(now or utcnow()))
-    open_, overdue = func.sum(o.c.open), func.sum(o.c.overdue)
+    return breakdowns(now)[1]
+
+
+def breakdowns(now: datetime | None = None) -> tuple[list[DepartmentCount],
+                                                     list[LocationTypeCount]]:
+    """by_department and by_location_type, both added up from one count per (department,
+    type of location): one read of the open cards instead of two."""
+    today = local_today(now or utcnow())
+    # Counted per (department, place) first: SQLite then reads the status index alone (joined
+    # row by row to the places, it took 40 ms at the bench's scale, against 2).
+    o = (select(Hazard.department_id, Hazard.location_id, func.count().label("open"),
+                _count_if(Hazard.deadline_on < today).label("overdue"))
+         .where(Hazard.status.in_(OPEN_HAZARD_STATUSES))
+         .group_by(Hazard.department_id, Hazard.location_id).subquery())
     rows = db.session.execute(
-        select(LocationType.id, LocationType.name_zh, LocationType.name_en, open_, overdue)
-        .join(Location, Location.location_type_id == LocationType.id)
-        .join(o, o.c.location_id == Location.id)
-        .group_by(LocationType.id, LocationType.name_zh, LocationType.name_en)
-        .order_by(overdue.desc(), open_.desc(), LocationType.id))
-    return _named_counts(LocationTypeCount, rows)
+        select(Department.id, Department.name_zh, Department.name_en, LocationType.id,
+               LocationType.name_zh, LocationType.name_en, func.sum(o.c.open),
+               func.sum(o.c.overdue))
+        .select_from(o)
+        .join(Department, Department.id == o.c.department_id)
+        .join(Location, Location.id == o.c.location_id)
+        .join(LocationType, LocationType.id == Location.location_type_id)
+        .group_by(Department.id, Department.name_zh, Department.name_en, LocationType.id,
+                  LocationType.name_zh, LocationType.name_en)).all()
+    english = is_english()
+    departments, types = {}, {}
+    for row in rows:
+        for totals, cls, (key, zh, en) in ((departments, DepartmentCount, row[0:3]),
+                                           (types, LocationTypeCount, row[3:6])):
+            kept = totals.get(key) or totals.setdefault(
+                key, cls(key, ((en or zh) if english else (zh or en)) or "", 0, 0))
+            kept.open += int(row[6])  # int(): PostgreSQL sums integers as numeric
+            kept.overdue += int(row[7])
+
+    def ordered(totals):  # most overdue first, then most open, then by id
+        return [t for _key, t in sorted(totals.items(),
+                                         key=lambda kv: (-kv[1].overdue, -kv[1].open, kv[0]))]
+
+    return ordered(departments), ordered(types)
 
 
 @dataclass
@@ -242,8 +262,7 @@ class Dashboard:
 def dashboard(now: datetime | None = None) -> Dashboard:
     """Everything the dashboard shows, as of `now` (naive UTC)."""
     now = now or utcnow()
-    return Dashboard(now, headline(now), by_department(now), by_location_type(now), trend(now),
-                     coverage_this_month(now))
+    return Dashboard(now, headline(now), *breakdowns(now), trend(now), coverage_this_month(now))
 
 
 def dashboard_to_json(figures: Dashboard) -> str:

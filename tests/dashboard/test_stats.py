@@ -130,6 +130,21 @@ def test_by_location_type_counts_open_and_overdue_hazards_of_each_type(app):
         (pharmacy.id, 6, 4), (boiler.id, 2, 0)]
 
 
+def test_the_dashboards_department_rows_are_the_walls(app, english):
+    """The dashboard adds its departments up from counts per department and type of place;
+    the wall counts per department alone: both say the same."""
+    a = make_department(name_zh="总务科", name_en="General Affairs")
+    b = make_department()
+    for department, open_, overdue in ((a, 2, 1), (b, 3, 1)):
+        for kind in (make_location_type(), make_location_type()):  # split over two types
+            place = make_location(location_type=kind, department=department)
+            hazards_of(department, open_=open_, overdue=overdue, closed_=1, location=place)
+    departments, _types = stats.breakdowns(NOW)
+    assert departments == stats.by_department(NOW)
+    assert [(r.department_id, r.name, r.open, r.overdue) for r in departments] == [
+        (b.id, b.name_en, 6, 2), (a.id, "General Affairs", 4, 2)]  # as many overdue: most open
+
+
 # -- the 12-month trend -----------------------------------------------------------------------
 
 def test_trend_covers_the_last_12_local_months_oldest_first(app):
