@@ -28,6 +28,16 @@ from tests.factories import make_user
 os.environ["SAFEROUND_ENV"] = "testing"
 
 
+# Each worker's PostgreSQL, Redis and S3 server keep their data there, beside the tests' files:
+# a container's default 64 MB would run out.
+SHM_NEEDED = 2 * 1024 ** 3
+
+
+def _free_bytes(path: str) -> int:
+    stat = os.statvfs(path)
+    return stat.f_bavail * stat.f_frsize
+
+
 def _temporary_files_in_memory():
     """Test files (databases, instance folders, the private servers' data) go to /dev/shm where
     there is one, unless TMPDIR says where. On an ext4 disk mounted with `discard`, as CI's is,
@@ -35,7 +45,8 @@ def _temporary_files_in_memory():
     suite's largest cost. Set here, before pytest makes its temporary folder and before the
     xdist workers start (they inherit it)."""
     shm = "/dev/shm"
-    if "TMPDIR" not in os.environ and os.path.isdir(shm) and os.access(shm, os.W_OK):
+    if "TMPDIR" not in os.environ and os.path.isdir(shm) and os.access(shm, os.W_OK) and \
+            _free_bytes(shm) >= SHM_NEEDED:
         os.environ["TMPDIR"] = shm
         tempfile.tempdir = None  # gettempdir() reads TMPDIR again
 

@@ -15,6 +15,7 @@ from app.backup.databases import (
 )
 from app.backup.manifest import Manifest, photo_folder, problems
 from app.backup.snapshot import copy_photos
+from app.dashboard.models import bump_all
 from app.extensions import db
 from app.hazards.chain import first_broken_link
 from app.photos.store import photo_store
@@ -77,6 +78,8 @@ def restore_snapshot(snapshot: Path, *, force: bool = False) -> Restored:
         restore_postgres(database, url)
     copied, missing = copy_photos(manifest.photo_files, photo_folder(snapshot), photo_store())
     db.engine.dispose()
+    with db.engine.begin() as conn:
+        bump_all(conn)
     with db.engine.connect() as conn:
         facts = facts_of(conn)
     restored = Restored(manifest, facts.counts, 0, copied)

@@ -74,61 +74,83 @@ def settled_before(now: datetime) -> datetime:
     return local_day_start(local_today(now + MONTH_END_MARGIN).replace(day=1))
 
 
-def _settled_part(found_at, status, closed_at, closed_on_time, before: datetime):
-    """What a hazard adds to the figures of the months before `before`: found then (unless
-    cancelled), closed then (on time or not)."""
-    return (found_at if found_at is not None and found_at < before and status != "cancelled"
-            else None,
-            (closed_at, closed_on_time) if closed_at is not None and closed_at < before
-            else None)
+def _parts(found_at, status, closed_at, closed_on_time):
+    """What a hazard adds to the months' figures: found then (unless cancelled), closed then
+    (on time or not)."""
+    return (found_at if status != "cancelled" else None,
+            (closed_at, closed_on_time) if closed_at is not None else None)
 
 
-def _old_and_new(hazard: Hazard) -> tuple[tuple | None, tuple]:
-    """A hazard's settled columns as loaded (None when a changed one was set without its old
-    value being loaded) and as they are now."""
-    attrs = inspect(hazard).attrs
+def _columns(hazard: Hazard) -> tuple[tuple | None, tuple]:
+    """A hazard's settled columns as loaded (None when one was not loaded: unknown) and as
+    they are now (a new card's unset found_at and status as their defaults will make them)."""
+    state = inspect(hazard)
+    if not state.has_identity:
+        values = [state.attrs[c].value for c in _SETTLED_COLUMNS]
+        values[0] = values[0] or utcnow()
+        values[1] = values[1] or "reported"
+        return None, tuple(values)
     old, new = [], []
     for column in _SETTLED_COLUMNS:
-        history = attrs[column].history
+        history = state.attrs[column].history
         new.append((history.added or history.unchanged or (None,))[0])
-        if history.has_changes() and not history.deleted:
-            old = None
+        if column in state.unloaded or (history.has_changes() and not history.deleted):
+            old = None  # not loaded, or set without its old value being loaded
         if old is not None:
             old.append((history.deleted or history.unchanged or (None,))[0])
     return (tuple(old) if old is not None else None), tuple(new)
 
 
-def _changes_settled(session: Session) -> bool:
-    before = settled_before(utcnow())
-    for hazard in (o for o in session.new if isinstance(o, Hazard)):
-        if _settled_part(*_old_and_new(hazard)[1], before) != (None, None):
-            return True
-    for hazard in (o for o in session.deleted if isinstance(o, Hazard)):
-        loaded = _old_and_new(hazard)[0]
-        if loaded is None or _settled_part(*loaded, before) != (None, None):
-            return True
-    for hazard in (o for o in session.dirty if isinstance(o, Hazard)):
-        old, new = _old_and_new(hazard)
-        if old is None or _settled_part(*old, before) != _settled_part(*new, before):
-            return True
-    return False
+def _earliest_touched(session: Session) -> datetime | None:
+    """The earliest time whose month's figures this flush changes (datetime.min when it
+    cannot tell), or None: which months are settled is decided at commit (_bump)."""
+    times = []
+    for hazard in (o for o in (*session.new, *session.deleted, *session.dirty)
+                   if isinstance(o, Hazard)):
+        old, new = _columns(hazard)
+        if hazard in session.new:
+            old = (None, "cancelled", None, None)  # added nothing before
+        if hazard in session.deleted:
+            old, new = old, (None, "cancelled", None, None)
+        if old is None:
+            return datetime.min
+        for before, after in zip(_parts(*old), _parts(*new), strict=True):
+            if before != after:
+                times.extend(at[0] if isinstance(at, tuple) else at
+                             for at in (before, after) if at is not None)
+    return min(times, default=None)
 
 
 @event.listens_for(Session, "before_flush")
 def _note_changes(session, _context, _instances):
     if not session.info.get(_PENDING) and _changes_figures(session):
         session.info[_PENDING] = True
-    if not session.info.get(_PENDING_SETTLED) and _changes_settled(session):
-        session.info[_PENDING_SETTLED] = True
+    touched = _earliest_touched(session)
+    if touched is not None:
+        kept = session.info.get(_PENDING_SETTLED)
+        session.info[_PENDING_SETTLED] = touched if kept is None else min(kept, touched)
 
 
 @event.listens_for(Session, "before_commit")
 def _bump(session):
     session.flush()
-    changed = [name for name, key in ((FIGURES, _PENDING), (SETTLED, _PENDING_SETTLED))
-               if session.info.pop(key, False)]
-    if changed:
-        session.execute(update(ChangeCounter).where(ChangeCounter.name.in_(changed)).values(
+    now = utcnow()
+    changed = [FIGURES] if session.info.pop(_PENDING, False) else []
+    touched = session.info.pop(_PENDING_SETTLED, None)
+    if touched is not None and touched < settled_before(now):
+        changed.append(SETTLED)
+    # One row at a time, always in this order: two commits never wait on each other's rows.
+    for name in changed:
+        session.execute(update(ChangeCounter).where(ChangeCounter.name == name).values(
+            value=ChangeCounter.value + 1, changed_at=now))
+
+
+def bump_all(connection) -> None:
+    """Move every counter: for a database whose rows were replaced wholesale (a restore), so
+    that no figure cached from the rows before is taken for these. Its counters came back as
+    they were when the snapshot was taken, and the shared cache (Redis) outlives the restore."""
+    for name in (FIGURES, SETTLED):
+        connection.execute(update(ChangeCounter).where(ChangeCounter.name == name).values(
             value=ChangeCounter.value + 1, changed_at=utcnow()))
 
 

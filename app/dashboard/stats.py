@@ -223,6 +223,8 @@ def _settled_figures(bounds: list[datetime]) -> list[list[int]]:
     """_month_figures of the months before this one, computed once for every worker and host
     until a change reaches them (models.SETTLED): a change to this month's figures, the most
     common, leaves them as they were, and the dashboard then counts only this month."""
+    if len(bounds) < 2:  # a trend of this month alone
+        return []
     cache = shared_cache()
     key = f"settled-months:{bounds[0].isoformat()}:{len(bounds)}:{settled_version()}"
     kept = cache.get(key)

@@ -5,6 +5,9 @@ Revises: 0016
 Create Date: 2026-12-03 21:20:00
 
 """
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
@@ -15,7 +18,11 @@ depends_on = None
 
 
 def upgrade():
-    op.execute("INSERT INTO change_counters (name, value) VALUES ('settled', 0)")
+    # Stamped now: two hospitals' databases sharing one Redis never start at the same version.
+    op.get_bind().execute(
+        sa.text("INSERT INTO change_counters (name, value, changed_at) "
+                "VALUES ('settled', 0, :now)"),
+        {"now": datetime.now(UTC).replace(tzinfo=None)})
 
 
 def downgrade():

@@ -114,3 +114,28 @@ def test_the_trend_reads_the_settled_months_once_until_they_change(app, mid_mont
     workflow.apply(hazard, "reopen", actor=make_user("manager"), note="leaking again")
     db.session.commit()
     assert stats.trend()[-2].closed == first[-2].closed - 1
+
+
+def test_a_change_beside_an_unloaded_found_at_moves_them(app, mid_month):
+    hazard = last_month_hazard("reported")
+    before = settled_count()
+    db.session.expire(hazard, ["found_at"])  # cancelled without its finding time loaded
+    workflow.apply(hazard, "cancel", actor=make_user("manager"), note="duplicate",
+                   reason="duplicate")
+    db.session.commit()
+    assert settled_count() == before + 1
+
+
+def test_a_change_flushed_before_the_month_turns_and_committed_after_moves_them(
+        app, monkeypatch):
+    month_end = local_day_start(
+        (local_today(utcnow()).replace(day=28) + timedelta(days=5)).replace(day=1))
+    clock = [month_end - timedelta(hours=1)]  # flushed an hour before the month turns
+    monkeypatch.setattr(models, "utcnow", lambda: clock[0])
+    before = settled_count()
+    hazard = make_hazard("reported", found_at=month_end - timedelta(hours=1))
+    db.session.flush()
+    clock[0] = month_end + timedelta(minutes=1)  # committed in the next month
+    db.session.commit()
+    assert hazard.found_at < month_end
+    assert settled_count() == before + 1

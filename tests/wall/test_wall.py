@@ -1,4 +1,4 @@
-"""The wall screen: tokens, what it shows (and does not), its data with ETag, and thumbnails."""
+"""The wall screen: tokens, what it shows (and does not), its data with ETag."""
 
 import re
 from datetime import timedelta
