@@ -104,14 +104,15 @@ def _columns(hazard: Hazard) -> tuple[tuple | None, tuple]:
 def _earliest_touched(session: Session) -> datetime | None:
     """The earliest time whose month's figures this flush changes (datetime.min when it
     cannot tell), or None: which months are settled is decided at commit (_bump)."""
+    nothing = (None, "cancelled", None, None)  # adds to no month
     times = []
     for hazard in (o for o in (*session.new, *session.deleted, *session.dirty)
                    if isinstance(o, Hazard)):
         old, new = _columns(hazard)
         if hazard in session.new:
-            old = (None, "cancelled", None, None)  # added nothing before
-        if hazard in session.deleted:
-            old, new = old, (None, "cancelled", None, None)
+            old = nothing
+        elif hazard in session.deleted:
+            new = nothing
         if old is None:
             return datetime.min
         for before, after in zip(_parts(*old), _parts(*new), strict=True):
@@ -139,9 +140,13 @@ def _bump(session):
     touched = session.info.pop(_PENDING_SETTLED, None)
     if touched is not None and touched < settled_before(now):
         changed.append(SETTLED)
+    _move(session, changed, now)
+
+
+def _move(executor, names: list[str], now: datetime) -> None:
     # One row at a time, always in this order: two commits never wait on each other's rows.
-    for name in changed:
-        session.execute(update(ChangeCounter).where(ChangeCounter.name == name).values(
+    for name in names:
+        executor.execute(update(ChangeCounter).where(ChangeCounter.name == name).values(
             value=ChangeCounter.value + 1, changed_at=now))
 
 
@@ -149,9 +154,7 @@ def bump_all(connection) -> None:
     """Move every counter: for a database whose rows were replaced wholesale (a restore), so
     that no figure cached from the rows before is taken for these. Its counters came back as
     they were when the snapshot was taken, and the shared cache (Redis) outlives the restore."""
-    for name in (FIGURES, SETTLED):
-        connection.execute(update(ChangeCounter).where(ChangeCounter.name == name).values(
-            value=ChangeCounter.value + 1, changed_at=utcnow()))
+    _move(connection, [FIGURES, SETTLED], utcnow())
 
 
 @event.listens_for(Session, "after_transaction_end")

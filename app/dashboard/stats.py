@@ -143,8 +143,9 @@ def breakdowns(now: datetime | None = None) -> tuple[list[DepartmentCount],
     for row in rows:
         for totals, cls, (key, zh, en) in ((departments, DepartmentCount, row[0:3]),
                                            (types, LocationTypeCount, row[3:6])):
-            kept = totals.get(key) or totals.setdefault(
-                key, cls(key, ((en or zh) if english else (zh or en)) or "", 0, 0))
+            if key not in totals:
+                totals[key] = cls(key, ((en or zh) if english else (zh or en)) or "", 0, 0)
+            kept = totals[key]
             kept.open += int(row[6])  # int(): PostgreSQL sums integers as numeric
             kept.overdue += int(row[7])
 
