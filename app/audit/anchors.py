@@ -18,6 +18,7 @@ import hmac
 import json
 import os
 import re
+import socket
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -29,6 +30,7 @@ from app.audit.models import AuditRecord
 from app.common.time import utcnow
 from app.extensions import db
 from app.hazards.models import Hazard, HazardEvent
+from app.settings.models import Setting
 from config import DEMO_AUDIT_KEY
 
 FORMAT_VERSION = 1
@@ -223,7 +225,8 @@ class Written:
 
 def write_anchor(now: datetime | None = None, *, as_of: datetime | None = None) -> Written:
     """Append the next anchor: the heads of the cards whose chain moved since the last anchor and
-    the audit records written since, as of `as_of` (the demo's past days) or now."""
+    the audit records written since, as of `as_of` (the demo's past days) or now; and leave the
+    note of it for /admin in the session, for the caller to commit."""
     key, path = anchor_key(), anchor_path()
     now = now or utcnow()
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -260,6 +263,7 @@ def write_anchor(now: datetime | None = None, *, as_of: datetime | None = None) 
         file.write(line + "\n")
         file.flush()
         os.fsync(file.fileno())
+    _leave_note(anchor, path, now)
     warnings = _moved_anchored_cards(before.heads, heads, changed)
     return Written(anchor, line, path, warnings)
 
@@ -301,6 +305,10 @@ def _moved_anchored_cards(anchored, heads, changed) -> list[str]:
 
 # Anchors are written daily: older than this, the cron job has stopped.
 ANCHOR_STALE_AFTER = timedelta(days=2)
+# A row in the settings table (not a setting: nobody sets it) saying which host wrote the last
+# anchor, where and when, so that /admin on every host of several knows, not only on the host
+# whose cron job writes the file. Only for that page: the file is what `verify --anchors` reads.
+WRITTEN_NOTE_KEY = "audit.last_anchor"
 
 
 @dataclass(frozen=True)
@@ -308,11 +316,28 @@ class LastAnchor:
     n: int
     written_at: datetime  # when the file was last appended to (naive UTC)
     is_stale: bool
+    host: str
+    path: str
+
+
+def _leave_note(anchor: dict, path: Path, now: datetime) -> None:
+    """The note of the anchor just written, added to the session (the caller commits)."""
+    note = db.session.get(Setting, WRITTEN_NOTE_KEY) or Setting(key=WRITTEN_NOTE_KEY)
+    note.value = {"n": anchor["n"], "written_at": format_at(now),
+                  "host": socket.gethostname(), "path": str(path)}
+    db.session.add(note)
 
 
 def last_anchor(now: datetime | None = None) -> LastAnchor | None:
-    """The last anchor's number and when it was written, read from the end of the file (not
-    verified: that is `flask audit verify --anchors`); None when there is none or no file."""
+    """The last anchor's number, when, where and by which host it was written: from this host's
+    anchor file or from the note the host that writes them left, whichever is newer (neither is
+    verified: that is `flask audit verify --anchors`); None when there is none."""
+    now = now or utcnow()
+    found = [anchor for anchor in (_in_local_file(now), _in_note(now)) if anchor is not None]
+    return max(found, key=lambda anchor: anchor.written_at) if found else None
+
+
+def _in_local_file(now: datetime) -> LastAnchor | None:
     path = anchor_path()
     try:
         with path.open("rb") as file:
@@ -326,6 +351,19 @@ def last_anchor(now: datetime | None = None) -> LastAnchor | None:
     found = re.findall(r'"n":(\d+),"prev":"[0-9a-f]{64}","v":\d+}', tail)
     if not found:
         return None
-    written_at = written_at.replace(tzinfo=None)
-    return LastAnchor(int(found[-1]), written_at,
-                      (now or utcnow()) - written_at > ANCHOR_STALE_AFTER)
+    return _last(int(found[-1]), written_at.replace(tzinfo=None), socket.gethostname(),
+                 str(path), now)
+
+
+def _in_note(now: datetime) -> LastAnchor | None:
+    note = db.session.get(Setting, WRITTEN_NOTE_KEY)
+    try:
+        value = note.value
+        return _last(int(value["n"]), datetime.fromisoformat(value["written_at"]),
+                     str(value["host"]), str(value["path"]), now)
+    except (AttributeError, KeyError, TypeError, ValueError):  # no note, or not one we wrote
+        return None
+
+
+def _last(n: int, written_at: datetime, host: str, path: str, now: datetime) -> LastAnchor:
+    return LastAnchor(n, written_at, now - written_at > ANCHOR_STALE_AFTER, host, path)

@@ -4,10 +4,12 @@ against someone who can write to the database."""
 
 import click
 from flask.cli import AppGroup
+from sqlalchemy.exc import SQLAlchemyError
 
 from app.audit.anchor_check import check_anchors
 from app.audit.anchor_mail import mail_anchor, mail_channel
 from app.audit.anchors import AnchorError, write_anchor
+from app.extensions import db
 from app.hazards.chain import first_broken_link
 from app.notices.channels import ChannelConfigError, ChannelError
 
@@ -66,6 +68,13 @@ def anchor():
                f"of {anchor['cards']['total']} cards changed, {len(anchor['audit']['records'])} "
                f"new audit records.")
     failed = False
+    try:
+        db.session.commit()  # the note for /admin on every host
+    except SQLAlchemyError as e:
+        db.session.rollback()
+        click.echo(f"The anchor was written, but /admin cannot be told of it (the database "
+                   f"refused: {e.__class__.__name__}); it will be at the next anchor.", err=True)
+        failed = True
     if channel is not None:
         try:
             mail_anchor(channel, anchor, written.line, written.path)

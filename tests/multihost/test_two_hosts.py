@@ -11,6 +11,7 @@ import contextlib
 import hashlib
 import os
 import re
+import subprocess
 import time
 import uuid
 from dataclasses import dataclass
@@ -41,6 +42,7 @@ class Hosts:
     two: str
     s3: servers.S3Server
     bucket: str
+    cli_env: dict  # for running `flask` as host one's cron job does
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +69,9 @@ def hosts(postgres_url, redis_url, s3_server, tmp_path_factory):
                "WALL_CACHE_SECONDS": str(WALL_CACHE_SECONDS), "LOG_FORMAT": "text"}
         one = stack.enter_context(servers.running_app_server(folder / "one", env))
         two = stack.enter_context(servers.running_app_server(folder / "two", env))
-        yield Hosts(one.url, two.url, s3, bucket)
+        cli_env = {**os.environ, **env, "SAFEROUND_INSTANCE": str(folder / "one"),
+                   "FLASK_APP": "wsgi.py", "AUDIT_KEY": "multihost-audit-" + "a" * 40}
+        yield Hosts(one.url, two.url, s3, bucket, cli_env)
 
 
 def user(role="inspector"):
@@ -208,3 +212,17 @@ def test_sessions_ended_on_one_host_are_refused_on_the_other(hosts):
     assert "/login" in refused.headers["Location"]
     assert pc.get(f"{hosts.two}/account", allow_redirects=False,
                   timeout=TIMEOUT).status_code == 200
+
+
+def test_the_admin_page_of_each_host_knows_the_anchor_one_host_wrote(hosts):
+    """The daily `flask audit anchor` runs on one host (README, Deploying); the anchor file is
+    there, and the other host's /admin still says when and where it was written."""
+    done = subprocess.run([str(servers.ROOT / ".venv" / "bin" / "flask"), "audit", "anchor"],
+                          cwd=servers.ROOT, env=hosts.cli_env, capture_output=True, text=True,
+                          timeout=TIMEOUT * 2)
+    assert done.returncode == 0, done.stderr
+    admin = logged_in(hosts.two, user("admin").username)
+    page = admin.get(f"{hosts.two}/admin", headers={"Accept-Language": "en"},
+                     timeout=TIMEOUT).text
+    assert "Last audit anchor: " in page and "No audit anchor yet" not in page
+    assert re.search(r"Anchor file: \S+/one/audit-anchors.jsonl on host ", page)
