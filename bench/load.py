@@ -30,11 +30,12 @@ Locust runs as a library in this process (FastHttpUser, gevent), headless. Three
 Each step adds guards (and managers) at `--spawn-rate` a second, waits `--ramp` seconds and then
 measures `--hold` seconds. Per step it prints the throughput (requests/s, submits/min), p50, p95
 and p99 of each kind of request, the errors by kind (HTTP status or exception), the machine's
-load average and the CPU the app servers and this load generator used. It stops after the
-first step that misses the aim (p99 of every kind ≤ 1 s and no errors; `--all-steps` goes on)
-and prints the largest number of guards held within it. Afterwards it checks the data: every
-submit the server accepted is stored exactly once, every photo it accepted and every photo of
-those inspections is in the photo store, and `flask audit verify` passes.
+load average and the CPU the app servers, this load generator and everything else (databases,
+S3, Redis) used. It stops after the first step that misses the aim (p99 of every kind ≤ 1 s and
+no errors; `--all-steps` goes on) and prints the largest number of guards held within it.
+Afterwards it checks the data: every submit the server accepted is stored exactly once, every
+photo it accepted and every photo of those inspections is in the photo store, and `flask audit
+verify` passes.
 """
 
 import argparse
@@ -431,7 +432,8 @@ def people(plan: dict, hosts: list[str], record: Recorder, cycle: float = 60, se
 
         def on_start(self):
             self.log_in()
-            self.pause(self.rnd.uniform(0, MANAGER_PAUSE[1]))
+            # Not pause(): Locust prints a StopUser raised in on_start as a crash.
+            gevent.sleep(self.rnd.uniform(0, MANAGER_PAUSE[1]))
 
         @task(3)
         def hazards_list(self):
@@ -463,17 +465,19 @@ def people(plan: dict, hosts: list[str], record: Recorder, cycle: float = 60, se
 
 
 class Cpu:
-    """CPU seconds used by the app servers (each gunicorn master with its workers) and by this
-    process, between two readings."""
+    """CPU used between two readings, in shares of one core: by the app servers (each gunicorn
+    master with its workers), by this process, and by everything else on the machine (the
+    database, S3 and Redis servers, and whatever else runs here)."""
 
     def __init__(self, server_pids: list[int]):
         import psutil
 
+        self.psutil = psutil
         self.servers = [psutil.Process(pid) for pid in server_pids]
         self.me = psutil.Process()
         self.last = self._read()
 
-    def _read(self) -> tuple[float, float, float]:
+    def _read(self) -> tuple[float, float, float, float]:
         total = 0.0
         for master in self.servers:
             # Workers gunicorn replaced (max_requests) count in the master's children_* times.
@@ -485,13 +489,16 @@ class Cpu:
                     times = process.cpu_times()
                     total += times.user + times.system
         mine = self.me.cpu_times()
-        return time.monotonic(), total, mine.user + mine.system
+        machine = self.psutil.cpu_times()
+        busy = sum(machine) - machine.idle - getattr(machine, "iowait", 0.0)
+        return time.monotonic(), total, mine.user + mine.system, busy
 
     def shares(self) -> dict[str, float]:
         now = self._read()
         wall = now[0] - self.last[0]
-        shares = {"app servers": (now[1] - self.last[1]) / wall,
-                  "load generator": (now[2] - self.last[2]) / wall}
+        servers, mine = now[1] - self.last[1], now[2] - self.last[2]
+        shares = {"app servers": servers / wall, "load generator": mine / wall,
+                  "everything else": max(0.0, now[3] - self.last[3] - servers - mine) / wall}
         self.last = now
         return shares
 
