@@ -164,3 +164,28 @@ def test_0014_gives_one_item_the_same_key_in_every_version_and_downgrades(monkey
                                   inspect(db.engine).get_columns("checklist_items")}
         assert "hazard_recurrences" not in inspect(db.engine).get_table_names()
         db.engine.dispose()
+
+
+def test_0018_adds_the_figures_counter_slots_and_downgrades_to_a_larger_count(monkeypatch,
+                                                                               tmp_path):
+    """A migrated database has the counter rows a model-made one has; going back folds the
+    slots into the one row, past every count they reached, so the version still moves."""
+    from flask_migrate import downgrade
+
+    from app.dashboard.models import FIGURES_SLOTS, SETTLED
+    from app.dashboard.version import figures_version
+
+    monkeypatch.setenv("SAFEROUND_INSTANCE", str(tmp_path))
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'c.db'}"})
+    with app.app_context():
+        upgrade(revision="0018")
+        with db.engine.begin() as conn:
+            names = set(conn.execute(text("SELECT name FROM change_counters")).scalars())
+            conn.execute(text("UPDATE change_counters SET value = 3 WHERE name = 'figures:7'"))
+        assert names == {*FIGURES_SLOTS, SETTLED}
+        before = int(figures_version().split("-")[0])
+        downgrade(revision="0017")
+        with db.engine.connect() as conn:
+            rows = dict(conn.execute(text("SELECT name, value FROM change_counters")).all())
+        assert rows == {"figures": before + 1, "settled": 0}
+        db.engine.dispose()

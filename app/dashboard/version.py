@@ -16,10 +16,10 @@ from bisect import bisect_right
 from datetime import datetime, timedelta
 
 from flask import request
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.common.time import DEVICE_CLOCK_SKEW, local_to_utc, to_local, utcnow
-from app.dashboard.models import FIGURES, SETTLED, ChangeCounter
+from app.dashboard.models import FIGURES_SLOTS, SETTLED, ChangeCounter
 from app.extensions import db
 from app.schedules.coverage import shift_starts
 
@@ -32,7 +32,7 @@ def figures_version(now: datetime | None = None, *, hourly: bool = False) -> str
     while a change settles; `hourly` adds the local hour (a window of the last twelve months
     moves by the hour)."""
     now = now or utcnow()
-    changes, changed_at = _counter(FIGURES)
+    changes, changed_at = _counter(*FIGURES_SLOTS)
     local = to_local(now)
     shift = bisect_right(shift_starts(), local.time().replace(tzinfo=None))
     parts = [_stamped(changes, changed_at), local.date().isoformat(), str(shift)]
@@ -48,10 +48,12 @@ def settled_version() -> str:
     return _stamped(*_counter(SETTLED))
 
 
-def _counter(name: str) -> tuple[int, datetime | None]:
-    row = db.session.execute(select(ChangeCounter.value, ChangeCounter.changed_at)
-                             .where(ChangeCounter.name == name)).first()
-    return row if row is not None else (0, None)
+def _counter(*names: str) -> tuple[int, datetime | None]:
+    """The count of the counter kept in the rows `names`, and when it last moved."""
+    changes, changed_at = db.session.execute(
+        select(func.sum(ChangeCounter.value), func.max(ChangeCounter.changed_at))
+        .where(ChangeCounter.name.in_(names))).one()
+    return changes or 0, changed_at
 
 
 def _stamped(changes: int, changed_at: datetime | None) -> str:

@@ -4,10 +4,11 @@ import re
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import update
 
 from app.common import shared
 from app.common.time import local_today, utcnow
-from app.dashboard.models import FIGURES, ChangeCounter
+from app.dashboard.models import FIGURES_SLOTS, ChangeCounter
 from app.extensions import db
 from app.wall.models import DisplayToken
 from tests.factories import make_hazard, make_location, make_schedule, make_user
@@ -16,8 +17,8 @@ from tests.factories import make_hazard, make_location, make_schedule, make_user
 def past_settling():
     """The last change an hour old: the version no longer moves in SETTLE_SECONDS steps, so
     that two requests a moment apart on a busy machine see one version."""
-    counter = db.session.get(ChangeCounter, FIGURES)
-    counter.changed_at = utcnow() - timedelta(hours=1)
+    db.session.execute(update(ChangeCounter).where(ChangeCounter.name.in_(FIGURES_SLOTS))
+                       .values(changed_at=utcnow() - timedelta(hours=1)))
     db.session.commit()
 
 
