@@ -29,13 +29,13 @@ Locust runs as a library in this process (FastHttpUser, gevent), headless. Three
 
 Each step adds guards (and managers) at `--spawn-rate` a second, waits `--ramp` seconds and then
 measures `--hold` seconds. Per step it prints the throughput (requests/s, submits/min), p50, p95
-and p99 of each kind of request, the errors by kind (HTTP status or exception), the machine's
-load average and the CPU the app servers, this load generator and everything else (databases,
-S3, Redis) used. It stops after the first step that misses the aim (p99 of every kind ≤ 1 s and
-no errors; `--all-steps` goes on) and prints the largest number of guards held within it.
-Afterwards it checks the data: every submit the server accepted is stored exactly once, every
-photo it accepted and every photo of those inspections is in the photo store, and `flask audit
-verify` passes.
+and p99 of each kind of request, the errors by kind (HTTP status and problem code, or
+exception), the machine's load average and the CPU the app servers, this load generator and
+everything else (databases, S3, Redis) used. It stops after the first step that misses the aim
+(p99 of every kind ≤ 1 s and no errors; `--all-steps` goes on) and prints the largest number of
+guards held within it. Afterwards it checks the data: every submit the server accepted is stored
+exactly once, every photo it accepted and every photo of those inspections is in the photo
+store, and `flask audit verify` passes.
 """
 
 import argparse
@@ -323,9 +323,21 @@ class Recorder:
         if not self.holding:
             return
         if exception is not None or status >= 400 or not status:
-            self.errors[kind][str(status) if status else type(exception).__name__] += 1
+            self.errors[kind][error_kind(status, response, exception)] += 1
         else:
             self.times[kind].append(response_time / 1000)
+
+
+def error_kind(status: int, response, exception) -> str:
+    """The status with the API problem's code ("503 server.busy", "503 storage.unavailable"),
+    or the exception's name when there was no answer."""
+    if not status:
+        return type(exception).__name__
+    try:
+        code = json.loads(getattr(response, "text", None) or "null")["code"]
+    except (ValueError, TypeError, KeyError):
+        return str(status)
+    return f"{status} {code}"
 
 
 def people(plan: dict, hosts: list[str], record: Recorder, cycle: float = 60, seed: int = 17):

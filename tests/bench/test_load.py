@@ -76,10 +76,13 @@ def test_recorder_names_wall_answers_by_status_and_errors_by_status_or_exception
     record.on_request("wall", 12, SimpleNamespace(status_code=304))
     record.on_request("wall", 80, SimpleNamespace(status_code=200))
     record.on_request("submit", 900, SimpleNamespace(status_code=503), Exception())
+    record.on_request("submit", 900, SimpleNamespace(
+        status_code=503, text='{"code": "storage.unavailable", "status": 503}'), Exception())
     record.on_request("photo", 60000, SimpleNamespace(status_code=0), TimeoutError())
     times, errors, _ = record.end()
     assert times == {"wall 304": [0.012], "wall 200": [0.08]}
-    assert errors == {"submit": Counter({"503": 1}), "photo": Counter({"TimeoutError": 1})}
+    assert errors == {"submit": Counter({"503": 1, "503 storage.unavailable": 1}),
+                      "photo": Counter({"TimeoutError": 1})}
 
 
 def test_answers_outside_a_held_step_are_not_counted():
