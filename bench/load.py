@@ -502,7 +502,9 @@ class Cpu:
                     total += times.user + times.system
         mine = self.me.cpu_times()
         machine = self.psutil.cpu_times()
-        busy = sum(machine) - machine.idle - getattr(machine, "iowait", 0.0)
+        # Not guest (already in user), steal (another machine's) nor waiting for the disk.
+        busy = sum(getattr(machine, part, 0.0)
+                   for part in ("user", "nice", "system", "irq", "softirq"))
         return time.monotonic(), total, mine.user + mine.system, busy
 
     def shares(self) -> dict[str, float]:

@@ -225,8 +225,7 @@ class Written:
 
 def write_anchor(now: datetime | None = None, *, as_of: datetime | None = None) -> Written:
     """Append the next anchor: the heads of the cards whose chain moved since the last anchor and
-    the audit records written since, as of `as_of` (the demo's past days) or now; and leave the
-    note of it for /admin in the session, for the caller to commit."""
+    the audit records written since, as of `as_of` (the demo's past days) or now."""
     key, path = anchor_key(), anchor_path()
     now = now or utcnow()
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -263,7 +262,6 @@ def write_anchor(now: datetime | None = None, *, as_of: datetime | None = None) 
         file.write(line + "\n")
         file.flush()
         os.fsync(file.fileno())
-    _leave_note(anchor, path, now)
     warnings = _moved_anchored_cards(before.heads, heads, changed)
     return Written(anchor, line, path, warnings)
 
@@ -306,9 +304,12 @@ def _moved_anchored_cards(anchored, heads, changed) -> list[str]:
 # Anchors are written daily: older than this, the cron job has stopped.
 ANCHOR_STALE_AFTER = timedelta(days=2)
 # A row in the settings table (not a setting: nobody sets it) saying which host wrote the last
-# anchor, where and when, so that /admin on every host of several knows, not only on the host
-# whose cron job writes the file. Only for that page: the file is what `verify --anchors` reads.
+# anchor, where and when, so that /admin on a host without the file (several hosts, the cron
+# job on one) knows too. Only for that page: the file is what `verify --anchors` reads.
 WRITTEN_NOTE_KEY = "audit.last_anchor"
+# A note dated further ahead than this is not believed (a clock far off, or a forged note
+# hiding that anchoring stopped).
+NOTE_CLOCK_SKEW = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -320,21 +321,21 @@ class LastAnchor:
     path: str
 
 
-def _leave_note(anchor: dict, path: Path, now: datetime) -> None:
+def leave_note(written: Written, now: datetime | None = None) -> None:
     """The note of the anchor just written, added to the session (the caller commits)."""
     note = db.session.get(Setting, WRITTEN_NOTE_KEY) or Setting(key=WRITTEN_NOTE_KEY)
-    note.value = {"n": anchor["n"], "written_at": format_at(now),
-                  "host": socket.gethostname(), "path": str(path)}
+    note.value = {"n": written.anchor["n"], "written_at": format_at(now or utcnow()),
+                  "host": socket.gethostname(), "path": str(written.path)}
     db.session.add(note)
 
 
 def last_anchor(now: datetime | None = None) -> LastAnchor | None:
     """The last anchor's number, when, where and by which host it was written: from this host's
-    anchor file or from the note the host that writes them left, whichever is newer (neither is
-    verified: that is `flask audit verify --anchors`); None when there is none."""
+    anchor file when it has one, else from the note the host that writes them left (neither is
+    verified: that is `flask audit verify --anchors`); None when there is neither."""
     now = now or utcnow()
-    found = [anchor for anchor in (_in_local_file(now), _in_note(now)) if anchor is not None]
-    return max(found, key=lambda anchor: anchor.written_at) if found else None
+    local = _in_local_file(now)
+    return local if local is not None else _in_note(now)
 
 
 def _in_local_file(now: datetime) -> LastAnchor | None:
@@ -359,8 +360,10 @@ def _in_note(now: datetime) -> LastAnchor | None:
     note = db.session.get(Setting, WRITTEN_NOTE_KEY)
     try:
         value = note.value
-        return _last(int(value["n"]), datetime.fromisoformat(value["written_at"]),
-                     str(value["host"]), str(value["path"]), now)
+        written_at = datetime.fromisoformat(value["written_at"])
+        if written_at > now + NOTE_CLOCK_SKEW:
+            return None
+        return _last(int(value["n"]), written_at, str(value["host"]), str(value["path"]), now)
     except (AttributeError, KeyError, TypeError, ValueError):  # no note, or not one we wrote
         return None
 

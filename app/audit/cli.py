@@ -8,7 +8,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app.audit.anchor_check import check_anchors
 from app.audit.anchor_mail import mail_anchor, mail_channel
-from app.audit.anchors import AnchorError, write_anchor
+from app.audit.anchors import AnchorError, leave_note, write_anchor
 from app.extensions import db
 from app.hazards.chain import first_broken_link
 from app.notices.channels import ChannelConfigError, ChannelError
@@ -69,7 +69,8 @@ def anchor():
                f"new audit records.")
     failed = False
     try:
-        db.session.commit()  # the note for /admin on every host
+        leave_note(written)  # for /admin on the hosts without the file
+        db.session.commit()
     except SQLAlchemyError as e:
         db.session.rollback()
         click.echo(f"The anchor was written, but /admin cannot be told of it (the database "

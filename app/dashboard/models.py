@@ -138,6 +138,11 @@ def _note_changes(session, _context, _instances):
 
 @event.listens_for(Session, "before_commit")
 def _bump(session):
+    if session.in_nested_transaction():
+        # A savepoint released (before_commit fires for those too): the outer commit bumps,
+        # so that a row is locked only while committing, and one transaction never locks two
+        # slots (two such transactions could lock them in opposite orders).
+        return
     session.flush()
     now = utcnow()
     changed = [random.choice(FIGURES_SLOTS)] if session.info.pop(_PENDING, False) else []
@@ -161,7 +166,12 @@ def bump_all(connection) -> None:
     """Move every counter: for a database whose rows were replaced wholesale (a restore), so
     that no figure cached from the rows before is taken for these. Its counters came back as
     they were when the snapshot was taken, and the shared cache (Redis) outlives the restore."""
-    _move(connection, [FIGURES, SETTLED], utcnow())
+    now = utcnow()
+    _move(connection, [FIGURES, SETTLED], now)
+    # Every slot stamped: the version's time is the newest of them, and a slot of the snapshot
+    # may have been stamped by a host whose clock runs ahead of this one.
+    connection.execute(update(ChangeCounter).where(ChangeCounter.name.in_(FIGURES_SLOTS))
+                       .values(changed_at=now))
 
 
 @event.listens_for(Session, "after_transaction_end")

@@ -53,7 +53,7 @@ def _counter(*names: str) -> tuple[int, datetime | None]:
     changes, changed_at = db.session.execute(
         select(func.sum(ChangeCounter.value), func.max(ChangeCounter.changed_at))
         .where(ChangeCounter.name.in_(names))).one()
-    return changes or 0, changed_at
+    return int(changes or 0), changed_at  # PostgreSQL's sum of bigints is a numeric
 
 
 def _stamped(changes: int, changed_at: datetime | None) -> str:

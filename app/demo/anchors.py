@@ -4,7 +4,7 @@ demo."""
 
 from datetime import timedelta
 
-from app.audit.anchors import anchor_path, write_anchor
+from app.audit.anchors import anchor_path, leave_note, write_anchor
 from app.common.time import local_day_start, local_today
 from app.extensions import db
 
@@ -21,5 +21,5 @@ def make(now, log) -> None:
     today = local_today(now)
     for days_ago in range(ANCHORED_DAYS - 1, -1, -1):
         midnight = local_day_start(today - timedelta(days=days_ago))
-        write_anchor(midnight, as_of=midnight)
+        leave_note(write_anchor(midnight, as_of=midnight), midnight)
     log(f"Audit anchors for the last {ANCHORED_DAYS} days written to {path}.")

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from sqlalchemy.exc import OperationalError
 
-from app.audit.anchors import WRITTEN_NOTE_KEY, write_anchor
+from app.audit.anchors import WRITTEN_NOTE_KEY, leave_note, write_anchor
 from app.common.time import utcnow
 from app.extensions import db
 from app.settings.models import Setting
@@ -29,8 +29,7 @@ def test_admin_page_says_when_nothing_was_anchored(client, login):
 
 def test_admin_page_warns_when_anchoring_stopped(app, client, login):
     login("admin")
-    path = write_anchor(utcnow() - timedelta(days=3)).path
-    db.session.commit()
+    path = write_anchor().path
     three_days_ago = time.time() - 3 * 24 * 3600
     os.utime(path, (three_days_ago, three_days_ago))
     assert "Audit anchors have stopped: anchor 1 was written" in client.get("/admin").text
@@ -62,20 +61,30 @@ def test_another_host_shows_the_anchor_the_writing_host_noted(app, client, login
 
 def test_another_host_warns_when_the_noted_anchor_is_old(app, client, login, tmp_path):
     login("admin")
-    write_anchor(utcnow() - timedelta(days=3))
+    three_days_ago = utcnow() - timedelta(days=3)
+    leave_note(write_anchor(three_days_ago), three_days_ago)
     db.session.commit()
     _another_host(app, tmp_path)
     assert "Audit anchors have stopped: anchor 1 was written" in client.get("/admin").text
 
 
-def test_the_newer_of_the_local_file_and_the_note_is_shown(app, client, login):
+def test_a_note_dated_ahead_is_not_believed(app, client, login, tmp_path):
+    """Someone who can write to the database must not hide that anchoring stopped."""
     login("admin")
-    path = write_anchor().path
+    leave_note(write_anchor(), utcnow() + timedelta(days=30))
+    db.session.commit()
+    _another_host(app, tmp_path)
+    assert "No audit anchor yet" in client.get("/admin").text
+
+
+def test_a_host_with_its_own_file_believes_the_file(app, client, login):
+    login("admin")
+    leave_note(write_anchor())
     db.session.commit()
     three_days_ago = time.time() - 3 * 24 * 3600
-    os.utime(path, (three_days_ago, three_days_ago))
-    # The file's time says three days, the note says now: the note wins.
-    assert "Last audit anchor: 1, written" in client.get("/admin").text
+    os.utime(write_anchor().path, (three_days_ago, three_days_ago))
+    # The file says three days, a fresh note says now: the file is what counts here.
+    assert "Audit anchors have stopped: anchor 2 was written" in client.get("/admin").text
 
 
 def test_a_note_of_another_kind_is_not_an_anchor(client, login):
@@ -94,3 +103,15 @@ def test_an_anchor_the_database_cannot_note_is_still_written(app, monkeypatch):
     assert "/admin cannot be told of it" in result.output
     with open(app.instance_path + "/audit-anchors.jsonl", encoding="utf-8") as file:
         assert len(file.read().splitlines()) == 1
+
+
+def test_an_anchor_whose_note_cannot_be_read_is_still_written_and_mailed(app, monkeypatch,
+                                                                        smtp_sink):
+    app.config["AUDIT_ANCHOR_MAIL_TO"] = "safety@hospital.test"
+
+    def refuse(*_args, **_kwargs):
+        raise OperationalError("SELECT", {}, Exception("server closed the connection"))
+    monkeypatch.setattr(db.session, "get", refuse)
+    result = app.test_cli_runner().invoke(args=["audit", "anchor"])
+    assert result.exit_code == 1 and "/admin cannot be told of it" in result.output
+    assert len(smtp_sink.messages) == 1
