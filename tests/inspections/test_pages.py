@@ -11,6 +11,7 @@ from app.hazards.models import Hazard
 from app.inspections.models import Inspection
 from tests.factories import make_department, make_inspection, make_location, make_template
 from tests.images import bad_photo, jpeg
+from tests.sql import counted_statements
 
 
 @pytest.fixture
@@ -46,6 +47,20 @@ def test_opening_the_checklist_freezes_its_version(client, login, place):
     client.get("/locations/PWR-1F-01/inspect")
     db.session.expire_all()
     assert place[1].first_served_at is not None
+
+
+def test_the_checklist_page_reads_each_row_once(client, login, place):
+    """Guards open it all shift: a commit before rendering would load the user, the place and
+    the version again."""
+    login("inspector")
+    client.get("/locations/PWR-1F-01/inspect")  # the first serve freezes the version
+    db.session.expire_all()
+    with counted_statements() as statements:
+        assert client.get("/locations/PWR-1F-01/inspect").status_code == 200
+    flat = [" ".join(s.split()) for s in statements]
+    reads = [s.split(" FROM ")[1].split()[0] for s in flat if s.startswith("SELECT ")]
+    assert {table: reads.count(table) for table in ("users", "locations", "checklist_versions")
+            } == {"users": 1, "locations": 1, "checklist_versions": 1}, flat
 
 
 def test_submission_redirects_to_the_inspection(client, login, place):
