@@ -111,13 +111,18 @@ def answer(fault: Fault, error: Exception):
         response.status_code = status
     else:
         sentences = [fault.cause, NOTHING_SAVED,
-                     FORM_KEPT if request.endpoint in KEEPS_THE_FORM else fault.retry,
+                     FORM_KEPT if _sent_a_form() else fault.retry,
                      fault.advice]
         message = " ".join(str(s) for s in sentences if s)
         response = current_app.make_response((render_template(
             "errors/error.html", code=status, heading=fault.title, message=message), status))
     response.headers["Retry-After"] = str(fault.retry_after)
     return response
+
+
+def _sent_a_form() -> bool:
+    """The request sent a form the phone still holds (opening the page sent none)."""
+    return request.method == "POST" and request.endpoint in KEEPS_THE_FORM
 
 
 def discard_photos_of_failed_request(response):

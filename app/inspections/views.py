@@ -41,7 +41,7 @@ def checklist(code):
                                started_at=utcnow().isoformat() + "Z", answers={}, errors={},
                                kept={}, fresh=True)
         # Rendered first: a commit expires every loaded row, and the page would load the
-        # user, the place, the version and its template again (4 of a scan's 10 statements).
+        # user, the place and the version again (3 of a scan's 10 statements).
         db.session.commit()  # the version served is frozen
         return page
     return _submit(location, version, kind, form)

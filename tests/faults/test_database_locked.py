@@ -111,6 +111,17 @@ def test_page_submit_while_locked_shows_the_form_is_kept_and_leaves_no_photo(
     assert _count(Inspection) == 0
 
 
+def test_opening_a_checklist_while_locked_does_not_speak_of_a_kept_form(
+        client, login, place, lock_database):
+    """The first serve freezes the version (a write); nothing has been filled in yet."""
+    login("inspector")
+    lock_database()
+    response = client.get("/locations/PWR-1F-01/inspect")
+    _assert_busy(response)
+    assert "did not answer in time" in response.text
+    assert "still in the form" not in response.text
+
+
 def test_busy_page_speaks_chinese(client, login, place, lock_database):
     login("inspector")
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "zh-CN"

@@ -51,7 +51,8 @@ def test_opening_the_checklist_freezes_its_version(client, login, place):
 
 def test_the_checklist_page_reads_each_row_once(client, login, place):
     """Guards open it all shift: a commit before rendering would load the user, the place and
-    the version again."""
+    the version again. (The template is still read twice, by its place type and then by the
+    version, for a reason the commit has nothing to do with: left as it is.)"""
     login("inspector")
     client.get("/locations/PWR-1F-01/inspect")  # the first serve freezes the version
     db.session.expire_all()
